@@ -1,0 +1,97 @@
+import type { Kafka, Consumer, KafkaMessage } from 'kafkajs';
+import { isConduitError } from '@conduit/errors';
+import type { ConduitLogger } from '@conduit/log';
+import { decodeHeaders, type EnvelopeHeaders } from './headers.ts';
+import type { BusRecord, Publisher } from './publisher.ts';
+
+export interface InboundRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly timestamp: number;
+  readonly key: string | null;
+  readonly value: Buffer;
+  readonly headers: Partial<EnvelopeHeaders>;
+}
+
+/** What a stage makes of one input record: records to publish (possibly none). */
+export type StageHandler = (record: InboundRecord) => Promise<readonly BusRecord[]> | readonly BusRecord[];
+
+/** Turns a non-retriable failure into the DLQ record(s) that replace the stage's output. */
+export type DeadLetterFactory = (record: InboundRecord, error: unknown) => readonly BusRecord[];
+
+export interface StageOptions {
+  readonly kafka: Kafka;
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly publisher: Publisher;
+  readonly logger: ConduitLogger;
+  readonly handle: StageHandler;
+  readonly deadLetter: DeadLetterFactory;
+  readonly fromBeginning?: boolean;
+  readonly partitionsConsumedConcurrently?: number;
+}
+
+export interface RunningStage {
+  readonly consumer: Consumer;
+  stop(): Promise<void>;
+}
+
+function toInbound(topic: string, partition: number, m: KafkaMessage): InboundRecord {
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    timestamp: Number(m.timestamp),
+    key: m.key ? m.key.toString('utf8') : null,
+    value: m.value ?? Buffer.alloc(0),
+    headers: decodeHeaders(m.headers),
+  };
+}
+
+/**
+ * Consumes, transforms, publishes, and only then commits (at-least-once end to end). A handler
+ * error the catalog marks non-retriable becomes a DLQ record so it never blocks its partition;
+ * a retriable one (or a failed publish) fails the batch, which kafkajs restarts from the last
+ * committed offset.
+ */
+export async function runStage(options: StageOptions): Promise<RunningStage> {
+  const log = options.logger.child({ component: 'stage', groupId: options.groupId });
+  const consumer = options.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, retry: { retries: 10 } });
+  await consumer.connect();
+  for (const topic of options.topics) await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
+  await consumer.run({
+    autoCommit: false,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+      const outputs: BusRecord[] = [];
+      let last: string | undefined;
+      for (const message of batch.messages) {
+        if (!isRunning() || isStale()) break;
+        const inbound = toInbound(batch.topic, batch.partition, message);
+        try {
+          outputs.push(...(await options.handle(inbound)));
+        } catch (err) {
+          if (isConduitError(err) && !err.retriable) {
+            log.warn({ code: err.code, eventId: inbound.headers.eventId, partition: batch.partition, offset: message.offset }, 'record dead-lettered');
+            outputs.push(...options.deadLetter(inbound, err));
+          } else {
+            throw err;
+          }
+        }
+        last = message.offset;
+      }
+      if (last === undefined) return;
+      await options.publisher.publish(outputs);
+      resolveOffset(last);
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+    },
+  });
+  return {
+    consumer,
+    async stop() {
+      await consumer.disconnect();
+    },
+  };
+}

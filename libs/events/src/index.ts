@@ -1,0 +1,3 @@
+export { Topics, SchemaIds, subscriberTopic } from './topics.ts';
+export type { RawMessageRecord, CanonicalEvent, CanonicalEventType, ProjectedEvent, DlqRecord, PipelineStage } from './types.ts';
+export { createRecordValidators, decodeRecord, assertValid, type RecordValidators } from './validators.ts';

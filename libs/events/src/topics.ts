@@ -1,0 +1,20 @@
+/** Topic names of the architecture; deploy/kafka/topics.json declares their settings. */
+export const Topics = {
+  raw: 'conduit.hl7v2.raw.v1',
+  canonical: 'conduit.canonical.v1',
+  projected: 'conduit.projected.v1',
+  dlq: 'conduit.dlq.v1',
+  audit: 'conduit.audit.v1',
+} as const;
+
+export function subscriberTopic(subscriberId: string): string {
+  return `conduit.sub.${subscriberId}.v1`;
+}
+
+/** Schema names and versions stamped into the conduit-schema headers. */
+export const SchemaIds = {
+  raw: { name: 'raw-message', version: '1' },
+  canonical: { name: 'canonical-event', version: '1' },
+  projected: { name: 'projected-event', version: '1' },
+  dlq: { name: 'dlq-record', version: '1' },
+} as const;

@@ -1,0 +1,1 @@
+export { derivePatientKey, deriveToken } from './keyed-hash.ts';

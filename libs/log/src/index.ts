@@ -1,0 +1,1 @@
+export { createLogger, type ConduitLogger, type LoggerOptions } from './logger.ts';
