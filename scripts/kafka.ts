@@ -1,23 +1,21 @@
 // Usage: npm run kafka -- start|stop|status|reset
-import { brokerLog, brokerStatus, localBrokerAddress, resetBroker, startBroker, stopBroker } from './lib/kafka-broker.ts';
+import { devBroker } from './lib/kafka-broker.ts';
 
 const command = process.argv[2] ?? 'status';
 switch (command) {
-  case 'start': {
-    const state = await startBroker();
-    console.log(`kafka: ${state} at ${localBrokerAddress()} (log: ${brokerLog})`);
+  case 'start':
+    console.log(`kafka: ${await devBroker.start()} at ${devBroker.address} (log: ${devBroker.logFile})`);
     break;
-  }
   case 'stop':
-    console.log((await stopBroker()) ? 'kafka: stopped' : 'kafka: was not running');
+    console.log((await devBroker.stop()) ? 'kafka: stopped' : 'kafka: was not running');
     break;
   case 'status': {
-    const s = await brokerStatus();
-    console.log(`kafka: ${s.pid !== null ? `running, pid ${s.pid}` : 'not started by this project'}; ${localBrokerAddress()} ${s.listening ? 'accepts connections' : 'closed'} (log: ${brokerLog})`);
+    const s = await devBroker.status();
+    console.log(`kafka: ${s.pid !== null ? `running, pid ${s.pid}` : 'not started by this project'}; ${devBroker.address} ${s.listening ? 'accepts connections' : 'closed'} (log: ${devBroker.logFile})`);
     break;
   }
   case 'reset':
-    await resetBroker();
+    await devBroker.reset();
     console.log('kafka: stopped and data removed; `npm run kafka -- start` formats fresh storage');
     break;
   default:

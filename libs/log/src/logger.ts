@@ -24,7 +24,6 @@ export type ConduitLogger = Logger;
 export function createLogger(options: LoggerOptions): ConduitLogger {
   return pino(
     {
-      name: options.name,
       level: options.level ?? 'info',
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       // Error messages may quote input in third-party errors; keep only type, code and stack frames.

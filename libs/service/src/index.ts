@@ -1,0 +1,1 @@
+export { runService, type RunningService } from './run-service.ts';

@@ -1,0 +1,63 @@
+// `npm start`: brings up Redis, Kafka, topics and the four services, sends the demo ADT^A01 and
+// prints what the care-management subscriber receives. Ctrl-C stops everything it started.
+import { join } from 'node:path';
+import { createKafkaClient, deriveEventId, parseBrokerList, readTopicUntil } from '@conduit/bus';
+import { subscriberTopic } from '@conduit/events';
+import { parseHl7, readHeader, sendWithReferenceClient } from '@conduit/hl7v2';
+import { createLogger } from '@conduit/log';
+import { ensureEnvironment } from './lib/environment.ts';
+import { readHl7File } from './lib/hl7-file.ts';
+import { devBroker } from './lib/kafka-broker.ts';
+import { localDir, repoRoot } from './lib/paths.ts';
+import { serviceEnv } from './lib/service-env.ts';
+import { serviceNames, spawnService } from './lib/service-process.ts';
+import { waitForPort } from './lib/wait-port.ts';
+
+const mllpPort = Number(process.env['CONDUIT_MLLP_PORT'] ?? 2575);
+const sample = join(repoRoot, 'deploy/demo/samples/adt-a01.hl7');
+const subscriber = 'care-management';
+
+const env = await ensureEnvironment();
+const logDir = join(localDir, 'logs');
+const services = serviceNames.map((name) => spawnService(name, serviceEnv(name, { kafkaBrokers: env.kafkaBrokers, mllpPort }), join(logDir, `${name}.log`)));
+
+let stopping = false;
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    console.log('\nconduit: stopping services…');
+    await Promise.all(services.map((s) => s.stop()));
+    if (env.brokerStartedHere) await devBroker.stop();
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+for (const s of services) {
+  s.child.once('exit', (code) => {
+    if (!stopping) {
+      console.error(`conduit: ${s.name} exited (${code}); see ${s.logFile}`);
+      void stopAll(1);
+    }
+  });
+}
+
+await waitForPort('127.0.0.1', mllpPort, 30000);
+console.log(`conduit: ingest listens for MLLP on 127.0.0.1:${mllpPort}; service logs in ${logDir}`);
+const [message] = readHl7File(sample);
+const header = readHeader(parseHl7(message!));
+const ack = parseHl7(await sendWithReferenceClient({ host: '127.0.0.1', port: mllpPort, message: message! }));
+console.log(`conduit: sent ${sample} (control id ${header.controlId}) → ${ack.segment('MSA')?.get(1)}`);
+
+const sourceEventId = deriveEventId(header.sendingApplication, header.sendingFacility, header.controlId);
+const kafka = createKafkaClient({ brokers: parseBrokerList(env.kafkaBrokers), clientId: 'conduit-demo', logger: createLogger({ name: 'demo', level: 'warn' }) });
+const wanted = (v: Buffer) => (JSON.parse(v.toString('utf8')) as { sourceEventId: string }).sourceEventId === sourceEventId;
+const records = await readTopicUntil(kafka, subscriberTopic(subscriber), (seen) => seen.some((r) => wanted(r.value)), 60000);
+const found = records.find((r) => wanted(r.value));
+if (!found) {
+  console.error(`conduit: the projected event did not reach ${subscriberTopic(subscriber)} within 60 s; see ${logDir}`);
+  await stopAll(1);
+}
+console.log(`conduit: ${subscriberTopic(subscriber)} received:\n${JSON.stringify(JSON.parse(found!.value.toString('utf8')), null, 2)}`);
+console.log(`\nconduit is running. Send more with:  npm run send -- <file.hl7>   (e.g. npm run send -- ${join('deploy/demo/samples/adt-a01.hl7')})`);
+console.log(`Ctrl-C stops the services${env.brokerStartedHere ? ' and the local broker' : ''}.`);

@@ -1,0 +1,31 @@
+// `npm test`: starts what the tests need (Redis, the local Kafka broker, topics), then runs every
+// unit, integration and end-to-end test with node's test runner, and scans the run's logs for PHI.
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureEnvironment } from './lib/environment.ts';
+import { localDir, repoRoot } from './lib/paths.ts';
+import { scanForPhi } from './lib/phi-scan.ts';
+
+const env = await ensureEnvironment();
+const logDir = join(localDir, 'test-logs');
+rmSync(logDir, { recursive: true, force: true });
+mkdirSync(logDir, { recursive: true });
+
+const patterns = ['libs/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'scripts/**/*.test.ts'];
+const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--test', '--test-concurrency=2', '--test-timeout=180000', ...patterns, ...process.argv.slice(2)], {
+  cwd: repoRoot,
+  stdio: 'inherit',
+  env: { ...process.env, KAFKA_BROKERS: env.kafkaBrokers, REDIS_URL: env.redisUrl, CONDUIT_TEST_LOG_DIR: logDir },
+});
+const code = await new Promise<number>((r) => child.once('exit', (c, signal) => r(c ?? (signal ? 1 : 0))));
+
+// Services started by the tests log to CONDUIT_TEST_LOG_DIR: none of the PHI seeded into test
+// messages may appear there.
+const leaks = scanForPhi(logDir);
+if (leaks.length > 0) {
+  console.error(`PHI found in test logs:\n${leaks.map((l) => `  ${l.file}: "${l.value}"`).join('\n')}`);
+  process.exit(1);
+}
+console.log(`PHI scan: no seeded PHI value in ${logDir}`);
+process.exit(code);

@@ -1,0 +1,43 @@
+import { parseConfig, readSecret, type Env } from '@conduit/config';
+import { createKafkaClient, createPublisher, parseBrokerList, runStage } from '@conduit/bus';
+import { Topics, createRecordValidators, deadLetterFor } from '@conduit/events';
+import { createLogger, type ConduitLogger } from '@conduit/log';
+import configSchema from '../../../schemas/config/normalize.schema.json' with { type: 'json' };
+import { normalizeRecord } from './normalize-record.ts';
+
+interface NormalizeConfig {
+  readonly KAFKA_BROKERS: string;
+  readonly CONDUIT_LOG_LEVEL: 'info';
+  readonly CONDUIT_KAFKA_CLIENT_ID?: string;
+  readonly CONDUIT_GROUP_ID: string;
+}
+
+export interface NormalizeService {
+  readonly logger: ConduitLogger;
+  stop(): Promise<void>;
+}
+
+export async function main(env: Env = process.env): Promise<NormalizeService> {
+  const config = parseConfig<NormalizeConfig>(configSchema, env);
+  const patientKeySecret = readSecret(env, 'CONDUIT_PATIENT_KEY');
+  const logger = createLogger({ name: 'normalize', level: config.CONDUIT_LOG_LEVEL });
+  const validators = createRecordValidators();
+  const kafka = createKafkaClient({ brokers: parseBrokerList(config.KAFKA_BROKERS), clientId: config.CONDUIT_KAFKA_CLIENT_ID ?? 'conduit-normalize', logger });
+  const publisher = await createPublisher(kafka);
+  const stage = await runStage({
+    kafka,
+    groupId: config.CONDUIT_GROUP_ID,
+    topics: [Topics.raw],
+    publisher,
+    logger,
+    handle: (record) => normalizeRecord(record, { validators, patientKeySecret }),
+    deadLetter: deadLetterFor('normalize'),
+  });
+  return {
+    logger,
+    async stop() {
+      await stage.stop();
+      await publisher.disconnect();
+    },
+  };
+}

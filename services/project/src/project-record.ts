@@ -1,0 +1,33 @@
+import type { BusRecord, InboundRecord } from '@conduit/bus';
+import { SchemaIds, Topics, decodeRecord, type RecordValidators } from '@conduit/events';
+import { projectEvent, type LoadedContract, type ProjectionKeys } from '@conduit/projection';
+
+export interface ProjectDeps {
+  readonly validators: RecordValidators;
+  readonly contracts: readonly LoadedContract[];
+  readonly keys: ProjectionKeys;
+}
+
+/** canonical record → one projected record per subscriber whose contract matches. */
+export function projectRecord(input: InboundRecord, deps: ProjectDeps): BusRecord[] {
+  const event = decodeRecord(deps.validators.canonical, input.value);
+  const out: BusRecord[] = [];
+  for (const { contract } of deps.contracts) {
+    const projected = projectEvent(event, contract, deps.keys);
+    if (!projected) continue;
+    out.push({
+      topic: Topics.projected,
+      key: projected.patientToken ?? `source:${event.source.facility}`,
+      value: projected,
+      headers: {
+        eventId: projected.eventId,
+        correlationId: input.headers.correlationId ?? event.eventId,
+        schema: SchemaIds.projected.name,
+        schemaVersion: SchemaIds.projected.version,
+        ...(input.headers.traceparent ? { traceparent: input.headers.traceparent } : {}),
+        ...(event.replayId ? { replayId: event.replayId } : {}),
+      },
+    });
+  }
+  return out;
+}
