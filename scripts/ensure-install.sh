@@ -4,8 +4,10 @@
 set -e
 cd "$(dirname "$0")/.."
 if [ ! -x node_modules/.bin/node ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "conduit: installing dependencies (npm ci)…"
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "conduit: installing dependencies (npm install, from package-lock.json)…"
+  # npm ci is not used: npm 11 refuses lockfiles that omit other platforms' optional packages
+  # (nx, msgpackr), which npm itself writes that way on Linux.
+  npm install --no-audit --no-fund --loglevel=error
 fi
 if ! command -v java >/dev/null 2>&1 || ! command -v mvn >/dev/null 2>&1; then
   echo "conduit: Java and Maven are needed for the local Kafka broker; installing Debian's packages…"
