@@ -1,11 +1,24 @@
 // `npm test`: starts what the tests need (Redis, the local Kafka broker, topics), then runs every
 // unit, integration and end-to-end test with node's test runner, and scans the run's logs for PHI.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureEnvironment } from './lib/environment.ts';
 import { localDir, repoRoot } from './lib/paths.ts';
 import { scanForPhi } from './lib/phi-scan.ts';
+
+// Static checks first: a type error or a boundary violation fails the run like a failing test.
+for (const [label, bin, args] of [
+  ['typecheck', 'tsc', ['-p', 'tsconfig.json', '--noEmit']],
+  ['lint', 'eslint', ['.']],
+] as const) {
+  const r = spawnSync(join(repoRoot, 'node_modules/.bin', bin), [...args], { cwd: repoRoot, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`${label} failed`);
+    process.exit(1);
+  }
+  console.log(`${label}: ok`);
+}
 
 const env = await ensureEnvironment();
 const logDir = join(localDir, 'test-logs');

@@ -1,0 +1,2 @@
+export { createHttpServer, type HttpServerOptions } from './http-server.ts';
+export { problemFor, PROBLEM_CONTENT_TYPE, type ProblemDocument } from './problem.ts';
