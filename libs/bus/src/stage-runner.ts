@@ -63,7 +63,7 @@ export async function runStage(options: StageOptions): Promise<RunningStage> {
   await consumer.run({
     autoCommit: false,
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
-    eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
       const outputs: BusRecord[] = [];
       let last: string | undefined;
       for (const message of batch.messages) {
@@ -84,7 +84,9 @@ export async function runStage(options: StageOptions): Promise<RunningStage> {
       if (last === undefined) return;
       await options.publisher.publish(outputs);
       resolveOffset(last);
-      await commitOffsetsIfNecessary();
+      // With autoCommit off, commitOffsetsIfNecessary() commits nothing: commit explicitly. The
+      // committed offset is the next one to read (Kafka OffsetCommit semantics).
+      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
       await heartbeat();
     },
   });
