@@ -11,6 +11,16 @@ export interface PipelineSettings {
   /** Distinct consumer groups let several pipelines (tests) share one broker. */
   readonly groupPrefix?: string;
   readonly logLevel?: string;
+  readonly redisUrl?: string;
+  /** Required to run the ops service. */
+  readonly ops?: {
+    readonly port: number;
+    /** JWKS file the API verifies bearer tokens against (tests generate one). */
+    readonly jwksFile: string;
+    readonly issuer: string;
+    /** Prefix of ops's Redis keys and BullMQ queues, unique per test. */
+    readonly redisPrefix?: string;
+  };
 }
 
 /** Each service is given exactly the variables its config schema declares (unknown ones are refused). */
@@ -27,6 +37,27 @@ export function serviceEnv(name: ServiceName, s: PipelineSettings): Record<strin
     case 'project':
       return { ...common, ...group('project'), CONDUIT_CONTRACTS_DIR: contracts, CONDUIT_TOKEN_KEY_FILE: secrets['CONDUIT_TOKEN_KEY_FILE']! };
     case 'fanout':
-      return { ...common, ...group('fanout'), CONDUIT_CONTRACTS_DIR: contracts };
+      // The development Redis may run without AOF; production Redis must not (see the README).
+      return {
+        ...common, ...group('fanout'), CONDUIT_CONTRACTS_DIR: contracts,
+        REDIS_URL: s.redisUrl ?? process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', CONDUIT_REDIS_ALLOW_NO_PERSISTENCE: 'true',
+      };
+    case 'ops': {
+      if (!s.ops) throw new Error('serviceEnv: the ops service needs PipelineSettings.ops (port, JWKS file, issuer)');
+      const prefix = s.groupPrefix ?? 'conduit';
+      return {
+        ...common,
+        REDIS_URL: s.redisUrl ?? process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+        CONDUIT_REDIS_PREFIX: s.ops.redisPrefix ?? 'conduit',
+        CONDUIT_OPS_PORT: String(s.ops.port),
+        CONDUIT_OPS_JWKS_FILE: s.ops.jwksFile,
+        CONDUIT_OPS_ISSUER: s.ops.issuer,
+        CONDUIT_CONTRACTS_DIR: contracts,
+        CONDUIT_OPS_GROUPS: `normalize=${prefix}-normalize,project=${prefix}-project,fanout=${prefix}-fanout`,
+        CONDUIT_OPS_PROBES: `ingest=${s.mllpHost ?? '127.0.0.1'}:${s.mllpPort}`,
+        CONDUIT_DLQ_INDEX_GROUP: `${prefix}-ops-dlq-index`,
+        CONDUIT_AUDIT_CHAINER_GROUP: `${prefix}-ops-audit-chainer`,
+      };
+    }
   }
 }

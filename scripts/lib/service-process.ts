@@ -3,8 +3,11 @@ import { mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { repoRoot } from './paths.ts';
 
+/** The pipeline's services, which `npm start` and the pipeline tests run by default. */
 export const serviceNames = ['ingest', 'normalize', 'project', 'fanout'] as const;
-export type ServiceName = (typeof serviceNames)[number];
+/** Every service, the ops API included (it needs token keys: see serviceEnv's `ops` settings). */
+export const allServiceNames = [...serviceNames, 'ops'] as const;
+export type ServiceName = (typeof allServiceNames)[number];
 
 export interface ServiceProcess {
   readonly name: ServiceName;

@@ -9,6 +9,12 @@ export interface EnvelopeHeaders {
   readonly traceparent?: string;
   readonly keyId?: string;
   readonly replayId?: string;
+  /**
+   * On replayed records only: the subscriber ids (comma-separated) the replay is for. Stages that
+   * fan out to subscribers deliver a replayed record to these only; absent, to every subscriber
+   * that accepts replays.
+   */
+  readonly replaySubscribers?: string;
   readonly sourceListener?: string;
 }
 
@@ -20,6 +26,7 @@ const NAMES = {
   traceparent: 'traceparent',
   keyId: 'conduit-key-id',
   replayId: 'conduit-replay-id',
+  replaySubscribers: 'conduit-replay-subscribers',
   sourceListener: 'conduit-source-listener',
 } as const satisfies Record<keyof EnvelopeHeaders, string>;
 

@@ -1,8 +1,14 @@
 export { createKafkaClient, parseBrokerList, type KafkaClientOptions } from './kafka-client.ts';
 export { createPublisher, type Publisher, type PublisherOptions, type BusRecord } from './publisher.ts';
+export { createCommitPublisher, type CommitPublisher, type CommitPublisherOptions, type PendingWrite } from './commit-publisher.ts';
+export { createBareProducer, type BareProducer } from './bare-producer.ts';
 export { encodeHeaders, decodeHeaders, type EnvelopeHeaders } from './headers.ts';
 export { deriveEventId, newTraceparent } from './event-id.ts';
 export { provisionTopics, type TopicSpec, type ProvisionReport } from './topics.ts';
 export { waitForCluster } from './admin.ts';
 export { runStage, type StageOptions, type StageHandler, type DeadLetterFactory, type InboundRecord, type RunningStage } from './stage-runner.ts';
 export { readTopicUntil, type ReadRecord } from './read-topic.ts';
+export { consumeRange, type ConsumeRangeOptions, type PartitionRange, type RangeBatch, type RangeRecord, type RangeResult } from './consume-range.ts';
+export { fetchWatermarks, fetchOffsetsForTime, type PartitionWatermarks, type PartitionOffset } from './offsets.ts';
+export { describeGroupLag, type GroupLag } from './group-lag.ts';
+export { describeTopicConfig } from './topic-config.ts';

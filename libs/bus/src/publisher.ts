@@ -6,6 +6,7 @@ export interface BusRecord {
   readonly topic: string;
   /** Never an identifier: a keyed hash of the patient, or the source's name. */
   readonly key: string | null;
+  /** Serialized as JSON; a Buffer is written as is (records re-published byte for byte: retries, replays). */
   readonly value: unknown;
   readonly headers: EnvelopeHeaders;
   /** Milliseconds since epoch; the broker's time index (replay by time) reads it. */
@@ -40,12 +41,12 @@ export async function createPublisher(kafka: Kafka, options: PublisherOptions = 
   let inFlight: Promise<void> | null = null;
 
   async function send(records: readonly BusRecord[]): Promise<void> {
-    const byTopic = new Map<string, { key: string | null; value: string; headers: ReturnType<typeof encodeHeaders>; timestamp?: string }[]>();
+    const byTopic = new Map<string, { key: string | null; value: string | Buffer; headers: ReturnType<typeof encodeHeaders>; timestamp?: string }[]>();
     for (const r of records) {
       const list = byTopic.get(r.topic) ?? [];
       list.push({
         key: r.key,
-        value: JSON.stringify(r.value),
+        value: Buffer.isBuffer(r.value) ? r.value : JSON.stringify(r.value),
         headers: encodeHeaders(r.headers),
         ...(r.timestamp !== undefined ? { timestamp: String(r.timestamp) } : {}),
       });

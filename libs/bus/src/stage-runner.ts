@@ -17,8 +17,11 @@ export interface InboundRecord {
 /** What a stage makes of one input record: records to publish (possibly none). */
 export type StageHandler = (record: InboundRecord) => Promise<readonly BusRecord[]> | readonly BusRecord[];
 
-/** Turns a non-retriable failure into the DLQ record(s) that replace the stage's output. */
-export type DeadLetterFactory = (record: InboundRecord, error: unknown) => readonly BusRecord[];
+/**
+ * Turns a non-retriable failure into the DLQ record(s) that replace the stage's output. It may be
+ * async: sealing a payload stores its data key first (libs/events deadLetterFor with a sealer).
+ */
+export type DeadLetterFactory = (record: InboundRecord, error: unknown) => readonly BusRecord[] | Promise<readonly BusRecord[]>;
 
 export interface StageOptions {
   readonly kafka: Kafka;
@@ -74,7 +77,7 @@ export async function runStage(options: StageOptions): Promise<RunningStage> {
         } catch (err) {
           if (isConduitError(err) && !err.retriable) {
             log.warn({ code: err.code, eventId: inbound.headers.eventId, partition: batch.partition, offset: message.offset }, 'record dead-lettered');
-            outputs.push(...options.deadLetter(inbound, err));
+            outputs.push(...(await options.deadLetter(inbound, err)));
           } else {
             throw err;
           }

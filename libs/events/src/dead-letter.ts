@@ -2,13 +2,36 @@ import { isConduitError } from '@conduit/errors';
 import type { BusRecord, InboundRecord } from '@conduit/bus';
 import { SchemaIds, Topics } from './topics.ts';
 import type { DlqRecord, PipelineStage } from './types.ts';
+import type { PayloadSealer } from './payload-seal.ts';
+
+export interface DeadLetterOptions {
+  readonly now?: () => Date;
+  /**
+   * Seals each failed payload under its own data key, which lives as long as the stage's DLQ TTL:
+   * once the key is gone no copy of the payload (Kafka, Redis) can be read (crypto-shredding).
+   */
+  readonly sealer?: PayloadSealer;
+  /** The DLQ topic; tests and isolated environments use their own. */
+  readonly topic?: string;
+}
+
+type SyncFactory = (input: InboundRecord, error: unknown) => BusRecord[];
+type AsyncFactory = (input: InboundRecord, error: unknown) => Promise<BusRecord[]>;
 
 /**
  * The DLQ record for an input a stage cannot process. It keeps the input's key (a patient hash,
  * never an identifier) and its event id; the error detail is the catalogued detail, free of values.
+ * With a sealer the factory is async (the data key is stored before the record exists) and the
+ * payload is the sealed form, its key id also in the conduit-key-id header.
  */
-export function deadLetterFor(stage: PipelineStage, now: () => Date = () => new Date()) {
-  return (input: InboundRecord, error: unknown): BusRecord[] => {
+export function deadLetterFor(stage: PipelineStage, now?: () => Date): SyncFactory;
+export function deadLetterFor(stage: PipelineStage, options: DeadLetterOptions & { readonly sealer: PayloadSealer }): AsyncFactory;
+export function deadLetterFor(stage: PipelineStage, options: DeadLetterOptions): SyncFactory | AsyncFactory;
+export function deadLetterFor(stage: PipelineStage, nowOrOptions?: (() => Date) | DeadLetterOptions): SyncFactory | AsyncFactory {
+  const options: DeadLetterOptions = typeof nowOrOptions === 'function' ? { now: nowOrOptions } : (nowOrOptions ?? {});
+  const now = options.now ?? (() => new Date());
+  const topic = options.topic ?? Topics.dlq;
+  const build = (input: InboundRecord, error: unknown, payload: string, keyId?: string): BusRecord[] => {
     const at = now().toISOString();
     const code = isConduitError(error) ? error.code : 'CDT_INTERNAL';
     const detail = isConduitError(error) ? error.detail : undefined;
@@ -21,10 +44,10 @@ export function deadLetterFor(stage: PipelineStage, now: () => Date = () => new 
       lastFailureAt: at,
       ...(input.headers.eventId ? { sourceEventId: input.headers.eventId } : {}),
       source: { topic: input.topic, partition: input.partition, offset: input.offset },
-      payload: input.value.toString('utf8'),
+      payload,
     };
     return [{
-      topic: Topics.dlq,
+      topic,
       key: input.key,
       value,
       headers: {
@@ -33,7 +56,14 @@ export function deadLetterFor(stage: PipelineStage, now: () => Date = () => new 
         schema: SchemaIds.dlq.name,
         schemaVersion: SchemaIds.dlq.version,
         ...(input.headers.traceparent ? { traceparent: input.headers.traceparent } : {}),
+        ...(keyId ? { keyId } : {}),
       },
     }];
+  };
+  const sealer = options.sealer;
+  if (!sealer) return (input, error) => build(input, error, input.value.toString('utf8'));
+  return async (input, error) => {
+    const { keyId, sealed } = await sealer.seal(input.value);
+    return build(input, error, sealed, keyId);
   };
 }

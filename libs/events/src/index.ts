@@ -1,4 +1,15 @@
 export { Topics, SchemaIds, subscriberTopic } from './topics.ts';
 export type { RawMessageRecord, CanonicalEvent, CanonicalEventType, ProjectedEvent, DlqRecord, PipelineStage } from './types.ts';
 export { createRecordValidators, decodeRecord, assertValid, type RecordValidators } from './validators.ts';
-export { deadLetterFor } from './dead-letter.ts';
+export { deadLetterFor, type DeadLetterOptions } from './dead-letter.ts';
+export {
+  createPayloadSealer,
+  openSealedPayload,
+  sealWithKey,
+  openWithKey,
+  sealedKeyId,
+  newDataKeyId,
+  type DataKeyStore,
+  type PayloadSealer,
+  type SealedPayload,
+} from './payload-seal.ts';

@@ -37,6 +37,8 @@ export interface CanonicalEvent {
   readonly patientKey?: string;
   readonly rawEventId: string;
   readonly replayId?: string;
+  /** Version of the fhir-map rules that produced the bundle (replays go through the current map). */
+  readonly mappingVersion?: string;
   readonly mappingReport?: { readonly unmapped: readonly { readonly path: string; readonly count: number }[] };
   readonly bundle: Bundle;
 }
@@ -51,7 +53,16 @@ export interface ProjectedEvent {
   readonly occurredAt: string;
   readonly patientToken?: string;
   readonly replay?: boolean;
+  /** Sensitive categories (never values) of resources withheld from this subscriber. */
   readonly withheld?: readonly string[];
+  /** Set when the bundle was de-identified (HIPAA Safe Harbor, 45 CFR 164.514(b)(2)). */
+  readonly deidentification?: 'safe-harbor';
+  /**
+   * Set by fanout on what it delivers: this event's number among the subscriber's events since its
+   * subscription started (1, 2, 3…), like FHIR's eventsSinceSubscriptionStart. A missing number is a
+   * missing event; a number seen twice is a duplicate (same event id).
+   */
+  readonly sequence?: number;
   readonly bundle: Bundle;
 }
 

@@ -1,15 +1,20 @@
 /*
  * MLLP release 2 framing (HL7 v2.x Transport Specification: MLLP, §2.1):
  *
+ *   stream  := (noise | frame)*
  *   frame   := SB payload EB CR
  *   SB      := 0x0B   (vertical tab)
  *   EB      := 0x1C   (file separator)
  *   CR      := 0x0D
  *   payload := any bytes except SB and EB
  *
- * Bytes between frames (noise, keep-alive newlines) are skipped and counted. A payload that
- * grows past maxFrameBytes is discarded up to its end block and reported once, so a runaway
- * sender cannot grow memory without bound and the connection stays usable.
+ * Bytes between frames (noise, keep-alive newlines) are skipped and counted. Because EB never
+ * occurs in a payload, EB alone ends a frame: the CR after it is consumed when it comes (in the
+ * same chunk or the next), and a sender that forgets it loses nothing. An SB inside a frame
+ * means the sender gave up on the frame and started over: the partial frame is dropped (counted
+ * as skipped) and the new one is read. A payload that grows past maxFrameBytes is discarded up
+ * to its end block and reported once, so a runaway sender cannot grow memory beyond
+ * maxFrameBytes and the connection stays usable.
  */
 
 export const MLLP_START = 0x0b;
@@ -21,10 +26,12 @@ export type MllpEvent =
   | { readonly kind: 'oversized'; readonly bytes: number };
 
 export interface MllpDecoderStats {
-  /** Bytes seen outside any frame and dropped. */
+  /** Bytes seen outside any frame, or in frames abandoned by a new SB, and dropped. */
   readonly skippedBytes: number;
   readonly frames: number;
   readonly oversized: number;
+  /** Payload bytes held for the frame in progress; never above maxFrameBytes. */
+  readonly bufferedBytes: number;
 }
 
 export class MllpDecoder {
@@ -37,15 +44,18 @@ export class MllpDecoder {
   private skipped = 0;
   private frames = 0;
   private oversized = 0;
-  /** An EB seen at the end of a chunk whose CR has not arrived yet. */
-  private pendingEnd = false;
+  /** The last frame ended with EB at a chunk's end: a CR at the next chunk's start is its tail. */
+  private expectCr = false;
 
   constructor(options: { maxFrameBytes: number }) {
+    if (!Number.isSafeInteger(options.maxFrameBytes) || options.maxFrameBytes < 1) {
+      throw new RangeError('maxFrameBytes must be a positive integer');
+    }
     this.maxFrameBytes = options.maxFrameBytes;
   }
 
   get stats(): MllpDecoderStats {
-    return { skippedBytes: this.skipped, frames: this.frames, oversized: this.oversized };
+    return { skippedBytes: this.skipped, frames: this.frames, oversized: this.oversized, bufferedBytes: this.size };
   }
 
   /** True while a frame has started and not ended: the sender owes us more bytes. */
@@ -55,19 +65,13 @@ export class MllpDecoder {
 
   push(chunk: Buffer): MllpEvent[] {
     const events: MllpEvent[] = [];
-    let i = 0;
     const n = chunk.length;
+    let i = 0;
+    if (this.expectCr && n > 0) {
+      this.expectCr = false;
+      if (chunk[0] === MLLP_CR) i = 1;
+    }
     while (i < n) {
-      if (this.pendingEnd) {
-        this.pendingEnd = false;
-        if (chunk[i] === MLLP_CR) {
-          i++;
-          this.finishFrame(events);
-          continue;
-        }
-        // EB not followed by CR: the EB was payload after all (tolerated, as senders differ).
-        this.append(Buffer.of(MLLP_END));
-      }
       if (!this.inFrame) {
         const start = chunk.indexOf(MLLP_START, i);
         if (start === -1) {
@@ -80,32 +84,21 @@ export class MllpDecoder {
         continue;
       }
       const end = chunk.indexOf(MLLP_END, i);
-      const restart = chunk.indexOf(MLLP_START, i);
-      if (restart !== -1 && (end === -1 || restart < end)) {
-        // A new start block inside a frame: the previous frame was truncated; drop it and resync.
-        this.skipped += this.size + (restart - i);
+      const limit = end === -1 ? n : end;
+      const restart = indexWithin(chunk, MLLP_START, i, limit);
+      if (restart !== -1) {
+        this.skipped += this.size + this.discardedBytes + (restart - i);
         this.resetFrame();
         this.inFrame = true;
         i = restart + 1;
         continue;
       }
-      if (end === -1) {
-        this.append(chunk.subarray(i));
-        break;
-      }
-      this.append(chunk.subarray(i, end));
-      if (end + 1 >= n) {
-        this.pendingEnd = true;
-        i = n;
-        break;
-      }
-      if (chunk[end + 1] === MLLP_CR) {
-        i = end + 2;
-        this.finishFrame(events);
-      } else {
-        this.append(chunk.subarray(end, end + 1));
-        i = end + 1;
-      }
+      this.append(chunk.subarray(i, limit));
+      if (end === -1) break;
+      this.finishFrame(events);
+      i = end + 1;
+      if (i === n) this.expectCr = true;
+      else if (chunk[i] === MLLP_CR) i++;
     }
     return events;
   }
@@ -146,6 +139,16 @@ export class MllpDecoder {
     this.discarding = false;
     this.discardedBytes = 0;
   }
+}
+
+/** indexOf bounded to [from, to), without scanning the rest of the chunk. */
+function indexWithin(buf: Buffer, byte: number, from: number, to: number): number {
+  if (to - from < 64) {
+    for (let k = from; k < to; k++) if (buf[k] === byte) return k;
+    return -1;
+  }
+  const k = buf.indexOf(byte, from);
+  return k !== -1 && k < to ? k : -1;
 }
 
 export function encodeMllpFrame(payload: string | Buffer): Buffer {

@@ -49,7 +49,7 @@ export class MllpClient {
   }
 
   /** Sends one framed message; resolves with the next ACK in order. */
-  send(message: string): Promise<string> {
+  send(message: string | Buffer): Promise<string> {
     return this.sendRaw(encodeMllpFrame(message), 1)[0]!;
   }
 

@@ -1,13 +1,23 @@
-import type { Bundle, BundleEntry, Identifier, Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import type { CanonicalEvent, ProjectedEvent } from '@conduit/events';
-import { deriveEventId } from '@conduit/bus';
-import { deriveToken } from '@conduit/keys';
 import type { SubscriberContract } from './contract.ts';
+import type { CompiledContract, ReferenceNode, WalkContext } from './plan.ts';
+import { applyObject } from './apply-plan.ts';
+import { prepareEvent, type PreparedEvent } from './prepare-event.ts';
+import { compileContract } from './compile-contract.ts';
+import { createDomainTokens, type DomainTokens, type ProjectionKeys } from './domain-tokens.ts';
+import { loadSensitivityRules } from './sensitivity.ts';
+import { deriveProjectedEventId } from './projected-event-id.ts';
+import { AGE_90_OR_OLDER, AGE_CATEGORY_EXTENSION_URL, yearOf } from './safe-harbor.ts';
 
-export interface ProjectionKeys {
-  /** Secret for identifier tokens; comes from configuration, never from a contract. */
-  readonly tokenSecret: Buffer;
-}
+/** HL7 v3 ActReason holds the PurposeOfUse codes in FHIR R4. */
+export const PURPOSE_OF_USE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
+export const CONTRACT_TAG_SYSTEM = 'https://conduit.dev/fhir/CodeSystem/subscriber-contract';
+/** Category reported in `withheld` for resources dropped because of a modifier extension. */
+export const MODIFIER_EXTENSION_CATEGORY = 'modifier-extension';
+
+/** `Patient/123`, `Patient/123/_history/2`, `https://ehr.example/fhir/Patient/123`. */
+const REFERENCE = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 
 export function matchesContract(event: CanonicalEvent, contract: SubscriberContract): boolean {
   const f = contract.events;
@@ -18,57 +28,125 @@ export function matchesContract(event: CanonicalEvent, contract: SubscriberContr
   return true;
 }
 
-function tokenizeIdentifiers(ids: readonly Identifier[], secret: Buffer, domain: string): Identifier[] {
-  return ids.map((id) => ({
-    ...(id.type ? { type: id.type } : {}),
-    system: `urn:conduit:token:${domain}`,
-    value: deriveToken(secret, domain, id.system ?? id.assigner?.display ?? '', id.value ?? ''),
-  }));
-}
+/**
+ * What one subscriber may see of one (prepared) event, or null when its filter does not match or the
+ * event's Patient is in a sensitive category the contract does not allow:
+ * allowlisted elements of allowlisted resource types, sensitive resources withheld unless the
+ * contract allows their category, identifiers tokenized in the contract's domain, ids and references
+ * pseudonymous, Safe Harbor applied when the contract asks for it.
+ */
+export function projectPrepared(prepared: PreparedEvent, plan: CompiledContract, tokens: DomainTokens): ProjectedEvent | null {
+  const { event, entries, byReference } = prepared;
+  const contract = plan.contract;
+  if (!matchesContract(event, contract)) return null;
 
-function projectResource(resource: Resource, allowed: readonly string[], secret: Buffer, domain: string): Resource {
-  const source = resource as unknown as Record<string, unknown>;
-  const out: Record<string, unknown> = { resourceType: resource.resourceType, id: resource.id };
-  for (const element of allowed) {
-    if (element.endsWith('[x]')) {
-      const prefix = element.slice(0, -3);
-      for (const [k, v] of Object.entries(source)) if (k.startsWith(prefix) && /^[A-Z]/.test(k.slice(prefix.length))) out[k] = v;
+  const n = entries.length;
+  const delivered = new Uint8Array(n);
+  let withheld: Set<string> | undefined;
+  for (let i = 0; i < n; i++) {
+    const e = entries[i]!;
+    // A sensitive label or code on the Patient (a VIP marked very restricted, a patient of a Part 2
+    // program) covers everything about them in the event: nothing is sent, not even an empty event
+    // whose type and patient token would tell that something happened to them.
+    if (e.resourceType === 'Patient' && e.categories.some((c) => !plan.allowedCategories.has(c))) return null;
+    if (!plan.resources.has(e.resourceType)) continue;
+    if (e.modifierExtension) {
+      (withheld ??= new Set()).add(MODIFIER_EXTENSION_CATEGORY);
       continue;
     }
-    const value = source[element];
-    if (value === undefined) continue;
-    out[element] = element === 'identifier' ? tokenizeIdentifiers(value as Identifier[], secret, domain) : value;
+    let blocked = false;
+    for (const c of e.categories) {
+      if (!plan.allowedCategories.has(c)) {
+        (withheld ??= new Set()).add(c);
+        blocked = true;
+      }
+    }
+    if (!blocked) delivered[i] = 1;
   }
-  return out as unknown as Resource;
-}
 
-/**
- * What one subscriber may see of one event: only allowlisted elements of allowlisted resource
- * types, identifiers replaced by tokens of the subscriber's domain. Null when the contract's
- * filter does not match.
- */
-export function projectEvent(event: CanonicalEvent, contract: SubscriberContract, keys: ProjectionKeys): ProjectedEvent | null {
-  if (!matchesContract(event, contract)) return null;
-  const domain = contract.projection.tokenize?.domain ?? contract.id;
-  const entries: BundleEntry[] = [];
-  for (const entry of event.bundle.entry ?? []) {
-    const resource = entry.resource;
-    if (!resource) continue;
-    const allowed = contract.projection.allow[resource.resourceType];
-    if (!allowed) continue;
-    entries.push({ fullUrl: entry.fullUrl, resource: projectResource(resource, allowed, keys.tokenSecret, domain) } as BundleEntry);
+  let ids: string[] | undefined;
+  const idOf = (i: number): string => (ids ??= tokens.resourceIds(prepared.idDigests))[i]!;
+  const ctx: WalkContext = {
+    plan,
+    referenceDate: event.occurredAt,
+    ageOver89: false,
+    identifierToken: plan.formatPreserving ? tokens.identifierFormatPreserving : tokens.identifier,
+    resolveReference(reference: string, node: ReferenceNode): string | undefined {
+      if (reference.startsWith('#')) return undefined; // contained resources never leave
+      let index = byReference.get(reference);
+      const m = index === undefined ? REFERENCE.exec(reference) : null;
+      if (m) index = byReference.get(`${m[1]}/${m[2]}`);
+      if (index !== undefined) {
+        const target = entries[index]!;
+        if (!delivered[index] || !node.targets.has(target.resourceType)) return undefined;
+        return reference.startsWith('urn:') ? `urn:uuid:${idOf(index)}` : `${target.resourceType}/${idOf(index)}`;
+      }
+      if (!m || !node.targets.has(m[1]!)) return undefined;
+      return `${m[1]}/${tokens.resourceId(m[1]!, m[2]!)}`;
+    },
+  };
+
+  const out: BundleEntry[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!delivered[i]) continue;
+    const e = entries[i]!;
+    const rp = plan.resources.get(e.resourceType)!;
+    ctx.ageOver89 = false;
+    const resource: Record<string, unknown> = { resourceType: e.resourceType, id: idOf(i) };
+    applyObject(rp.root, e.resource, ctx, resource);
+    if (rp.ageCategory && ctx.ageOver89) {
+      // 45 CFR 164.514(b)(2)(i)(C): ages over 89 are aggregated into one category of 90 or older.
+      resource['extension'] = [{ url: AGE_CATEGORY_EXTENSION_URL, valueString: AGE_90_OR_OLDER }];
+    }
+    out.push({ fullUrl: `urn:uuid:${idOf(i)}`, resource: resource as unknown as Resource });
   }
-  const bundle: Bundle = { resourceType: 'Bundle', type: 'collection', entry: entries };
+
+  const safeHarbor = plan.deidentification === 'safe-harbor';
+  const eventId = deriveProjectedEventId(event.eventId, contract.id);
+  const bundle: Bundle = {
+    resourceType: 'Bundle',
+    id: eventId,
+    meta: {
+      security: [{ system: PURPOSE_OF_USE_SYSTEM, code: contract.purposeOfUse }],
+      tag: [{ system: CONTRACT_TAG_SYSTEM, code: `${contract.id}@${contract.version}` }],
+    },
+    type: 'collection',
+    entry: out,
+  };
   return {
-    eventId: deriveEventId('projected', event.eventId, contract.id),
+    eventId,
     sourceEventId: event.eventId,
     eventType: event.eventType,
     subscriber: contract.id,
     purposeOfUse: contract.purposeOfUse,
     contractVersion: contract.version,
-    occurredAt: event.occurredAt,
-    ...(event.patientKey ? { patientToken: deriveToken(keys.tokenSecret, domain, 'patient-key', event.patientKey) } : {}),
+    // The event time is a date of the patient's care: only its year under Safe Harbor (164.514(b)(2)(i)(C)).
+    occurredAt: safeHarbor ? (yearOf(event.occurredAt) ?? '') : event.occurredAt,
+    ...(event.patientKey ? { patientToken: tokens.patient(event.patientKey) } : {}),
     ...(event.replayId ? { replay: true } : {}),
+    ...(withheld ? { withheld: [...withheld].sort() } : {}),
+    ...(safeHarbor ? { deidentification: 'safe-harbor' as const } : {}),
     bundle,
   };
+}
+
+interface Compiled {
+  readonly plan: CompiledContract;
+  readonly tokens: WeakMap<ProjectionKeys, DomainTokens>;
+}
+const compiledByContract = new WeakMap<SubscriberContract, Compiled>();
+
+/**
+ * One event for one subscriber. Kept for callers that hold a contract object: the compiled plan and
+ * the token keys are cached per contract object and keys object, so repeated calls do not
+ * recompile. A service projecting for many subscribers should use createProjector, which prepares
+ * each event once for all of them.
+ */
+export function projectEvent(event: CanonicalEvent, contract: SubscriberContract, keys: ProjectionKeys): ProjectedEvent | null {
+  if (!matchesContract(event, contract)) return null;
+  let compiled = compiledByContract.get(contract);
+  if (!compiled) compiledByContract.set(contract, (compiled = { plan: compileContract(contract), tokens: new WeakMap() }));
+  let tokens = compiled.tokens.get(keys);
+  if (!tokens) compiled.tokens.set(keys, (tokens = createDomainTokens(keys, compiled.plan.tokenDomain)));
+  return projectPrepared(prepareEvent(event, loadSensitivityRules()), compiled.plan, tokens);
 }

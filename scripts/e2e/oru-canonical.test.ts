@@ -1,0 +1,77 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { DiagnosticReport, Observation } from '@medplum/fhirtypes';
+import { deriveEventId } from '@conduit/bus';
+import { Topics, type CanonicalEvent } from '@conduit/events';
+import { parseHl7, sendWithReferenceClient } from '@conduit/hl7v2';
+import { startPipeline, type Pipeline } from './pipeline-harness.ts';
+
+// Twenty real LOINC chemistry/hematology codes with valid check digits and UCUM units.
+const TESTS: readonly [code: string, name: string, value: string, unit: string, range: string, flag: string][] = [
+  ['2345-7', 'Glucose', '95', 'mg/dL', '70-99', 'N'], ['2160-0', 'Creatinine', '1.1', 'mg/dL', '0.6-1.3', 'N'],
+  ['3094-0', 'Urea nitrogen', '22', 'mg/dL', '7-20', 'H'], ['2951-2', 'Sodium', '139', 'mmol/L', '136-145', 'N'],
+  ['2823-3', 'Potassium', '3.2', 'mmol/L', '3.5-5.1', 'L'], ['2075-0', 'Chloride', '101', 'mmol/L', '98-107', 'N'],
+  ['2028-9', 'Carbon dioxide', '24', 'mmol/L', '22-29', 'N'], ['17861-6', 'Calcium', '9.4', 'mg/dL', '8.6-10.3', 'N'],
+  ['2885-2', 'Protein', '7.0', 'g/dL', '6.0-8.3', 'N'], ['1751-7', 'Albumin', '4.1', 'g/dL', '3.5-5.2', 'N'],
+  ['1975-2', 'Bilirubin total', '0.8', 'mg/dL', '0.1-1.2', 'N'], ['6768-6', 'Alkaline phosphatase', '88', 'U/L', '40-129', 'N'],
+  ['1742-6', 'ALT', '31', 'U/L', '7-56', 'N'], ['1920-8', 'AST', '28', 'U/L', '10-40', 'N'],
+  ['6690-2', 'Leukocytes', '7.2', '10*3/uL', '4.5-11.0', 'N'], ['789-8', 'Erythrocytes', '4.6', '10*6/uL', '4.2-5.4', 'N'],
+  ['718-7', 'Hemoglobin', '13.9', 'g/dL', '12.0-16.0', 'N'], ['4544-3', 'Hematocrit', '41', '%', '36-46', 'N'],
+  ['777-3', 'Platelets', '250', '10*3/uL', '150-400', 'N'], ['2093-3', 'Cholesterol', '212', 'mg/dL', '0-199', 'H'],
+];
+
+function oru(controlId: string): string {
+  const obx = TESTS.map(([code, name, value, unit, range, flag], i) =>
+    `OBX|${i + 1}|NM|${code}^${name}^LN||${value}|${unit}^${unit}^UCUM|${range}|${flag}|||F|||20261122071500-0500`).join('\r');
+  return [
+    `MSH|^~\\&|LAB|GOODHEALTH|CONDUIT|CONDUIT|20261122080000-0500||ORU^R01^ORU_R01|${controlId}|P|2.5.1`,
+    'PID|1||MRN78123456^^^GOODHEALTH^MR||EVERYWOMAN^EVE^E^^^^L||19620320|F',
+    'PV1|1|O|LAB^^^GOODHEALTH',
+    'ORC|RE|ORD448811|LAB5544||CM',
+    'OBR|1|ORD448811|LAB5544|24323-8^Comprehensive metabolic panel^LN|||20261122071500-0500|||||||||||||||20261122075500-0500|||F',
+    obx,
+  ].join('\r') + '\r';
+}
+
+let pipeline: Pipeline;
+before(async () => {
+  pipeline = await startPipeline({ only: ['ingest', 'normalize'] });
+});
+after(async () => {
+  await pipeline?.stop();
+});
+
+test('an ORU^R01 with 20 OBX over MLLP becomes a DiagnosticReport with 20 coded Observations', async () => {
+  const controlId = `O${randomUUID().replaceAll('-', '').slice(0, 18)}`;
+  const ack = parseHl7(await sendWithReferenceClient({ host: '127.0.0.1', port: pipeline.mllpPort, message: oru(controlId) }));
+  assert.equal(ack.segment('MSA')?.get(1), 'AA');
+  const eventId = deriveEventId('LAB', 'GOODHEALTH', controlId);
+  const records = await pipeline.read(Topics.canonical, (seen) => seen.some((r) => r.headers.eventId === eventId));
+  const record = records.find((r) => r.headers.eventId === eventId);
+  assert.ok(record, 'the canonical event was published');
+  const event = JSON.parse(record.value.toString()) as CanonicalEvent;
+  assert.equal(event.eventType, 'result-reported');
+  const resources = (event.bundle.entry ?? []).map((e) => e.resource!);
+  const reports = resources.filter((r): r is DiagnosticReport => r.resourceType === 'DiagnosticReport');
+  assert.equal(reports.length, 1);
+  const report = reports[0]!;
+  assert.equal(report.status, 'final');
+  assert.equal(report.code.coding?.[0]?.code, '24323-8');
+  assert.equal(report.code.coding?.[0]?.system, 'http://loinc.org');
+  assert.equal(report.result?.length, 20);
+  const observations = new Map(resources.filter((r): r is Observation => r.resourceType === 'Observation').map((o) => [`Observation/${o.id}`, o]));
+  const byFullUrl = new Map((event.bundle.entry ?? []).map((e) => [e.fullUrl, e.resource]));
+  TESTS.forEach(([code, , value, unit, , flag], i) => {
+    const ref = report.result![i]!.reference!;
+    const obs = (observations.get(ref) ?? byFullUrl.get(ref)) as Observation | undefined;
+    assert.ok(obs, `result ${i + 1} resolves to an Observation in the bundle`);
+    assert.equal(obs.status, 'final');
+    assert.deepEqual(obs.code.coding?.[0] && { system: obs.code.coding[0].system, code: obs.code.coding[0].code }, { system: 'http://loinc.org', code });
+    assert.equal(obs.valueQuantity?.value, Number(value));
+    assert.equal(obs.valueQuantity?.system, 'http://unitsofmeasure.org');
+    assert.equal(obs.valueQuantity?.code, unit);
+    assert.equal(obs.interpretation?.[0]?.coding?.[0]?.code, flag);
+    assert.equal(obs.interpretation?.[0]?.coding?.[0]?.system, 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation');
+  });
+});

@@ -1,0 +1,37 @@
+import type { BusRecord } from '@conduit/bus';
+import { SchemaIds, type DlqRecord } from '@conduit/events';
+import type { DeliveryFailure, StoredDelivery } from '@conduit/queue';
+
+/**
+ * The DLQ record of a webhook delivery fanout gave up: the error code and last HTTP status of the
+ * last attempt, the attempts made, and the projected record as read (so a DLQ retry re-delivers it).
+ */
+export function webhookDeadLetter(d: StoredDelivery, failure: DeliveryFailure, o: { topic: string; now: number }): BusRecord {
+  const at = new Date(o.now).toISOString();
+  const value: DlqRecord = {
+    stage: 'fanout',
+    errorCode: failure.code,
+    errorDetail: `webhook delivery to ${d.subscriber} given up after ${d.attempts} attempt(s)${failure.status !== undefined ? `; last HTTP status ${failure.status}` : ''}`,
+    attempts: d.attempts,
+    firstFailureAt: new Date(d.firstFailureAt ?? o.now).toISOString(),
+    lastFailureAt: at,
+    sourceEventId: d.eventId,
+    subscriber: d.subscriber,
+    ...(failure.status !== undefined ? { lastResponseStatus: failure.status } : {}),
+    source: d.source,
+    payload: d.body,
+  };
+  return {
+    topic: o.topic,
+    key: d.key,
+    value,
+    headers: {
+      eventId: d.eventId,
+      correlationId: d.correlationId,
+      schema: SchemaIds.dlq.name,
+      schemaVersion: SchemaIds.dlq.version,
+      ...(d.traceparent ? { traceparent: d.traceparent } : {}),
+      ...(d.replayId ? { replayId: d.replayId } : {}),
+    },
+  };
+}
