@@ -1,4 +1,4 @@
-import { Client, Message } from 'node-hl7-client';
+import type { Client as Hl7Client } from 'node-hl7-client';
 import { parseHl7 } from './parse.ts';
 import { readHeader } from './header.ts';
 
@@ -15,8 +15,11 @@ export interface ReferenceSendOptions {
  * not to sendMessage's promise, and must be used one message at a time (stack notes).
  */
 export async function sendWithReferenceClient(o: ReferenceSendOptions): Promise<string> {
+  // Loaded on first use: importing node-hl7-client costs about 125 MB of RSS, and every service
+  // imports this lib while only demos and tests send with it.
+  const { Client, Message } = await import('node-hl7-client');
   const version = readHeader(parseHl7(o.message)).version || '2.5';
-  const client = new Client({ host: o.host, version } as ConstructorParameters<typeof Client>[0] & object);
+  const client = new Client({ host: o.host, version } as ConstructorParameters<typeof Hl7Client>[0] & object);
   let settle: (ack: string) => void = () => undefined;
   const ack = new Promise<string>((resolveAck) => {
     settle = resolveAck;
