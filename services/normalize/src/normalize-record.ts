@@ -33,6 +33,7 @@ export function normalizeRecord(input: InboundRecord, deps: NormalizeDeps): BusR
       schemaVersion: SchemaIds.canonical.version,
       ...(input.headers.traceparent ? { traceparent: input.headers.traceparent } : {}),
       ...(input.headers.replayId ? { replayId: input.headers.replayId } : {}),
+      ...(input.headers.replaySubscribers ? { replaySubscribers: input.headers.replaySubscribers } : {}),
       ...(input.headers.sourceListener ? { sourceListener: input.headers.sourceListener } : {}),
     },
   }];

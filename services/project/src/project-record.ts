@@ -12,7 +12,10 @@ export interface ProjectDeps {
 export function projectRecord(input: InboundRecord, deps: ProjectDeps): BusRecord[] {
   const event = decodeRecord(deps.validators.canonical, input.value);
   const out: BusRecord[] = [];
+  // A replay aimed at some subscribers (ops sets conduit-replay-subscribers) must reach no other.
+  const only = event.replayId ? input.headers.replaySubscribers?.split(',') : undefined;
   for (const { contract } of deps.contracts) {
+    if (only && !only.includes(contract.id)) continue;
     const projected = projectEvent(event, contract, deps.keys);
     if (!projected) continue;
     out.push({
