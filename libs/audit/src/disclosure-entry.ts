@@ -1,25 +1,8 @@
+import type { DisclosureEntry } from '@conduit/projection';
 import type { AuditEntryInput } from './audit-writer.ts';
 
-/**
- * The facts of one disclosure (libs/projection buildDisclosure produces them): who received what
- * kind of data about which tokenized patient, when and why (45 CFR 164.528(b)(2)). Declared here
- * by shape so the audit lib needs nothing from the projection lib.
- */
-export interface DisclosureFacts {
-  readonly subscriber: string;
-  readonly purposeOfUse: string;
-  readonly contractVersion: string;
-  readonly projectedEventId: string;
-  readonly sourceEventId: string;
-  readonly eventType: string;
-  readonly resourceTypes: readonly string[];
-  readonly resourceCount: number;
-  readonly patientToken?: string;
-  readonly patientKey?: string;
-  readonly deidentified: boolean;
-  readonly replay: boolean;
-  readonly disclosedAt: string;
-}
+/** The facts of one disclosure, as libs/projection's buildDisclosure states them (45 CFR 164.528(b)(2)). */
+export type DisclosureFacts = Omit<DisclosureEntry, 'kind'>;
 
 /** The audit entry of a disclosure, chained like every operator action. */
 export function disclosureAuditEntry(d: DisclosureFacts, service: string): AuditEntryInput {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka, KafkaMessage } from 'kafkajs';
-import { decodeHeaders, type EnvelopeHeaders } from './headers.ts';
+import type { Kafka } from 'kafkajs';
+import { toInboundRecord, type InboundRecord } from './inbound-record.ts';
 
 /** Offsets [start, end) of one partition. */
 export interface PartitionRange {
@@ -9,14 +9,8 @@ export interface PartitionRange {
   readonly end: string;
 }
 
-export interface RangeRecord {
-  readonly partition: number;
-  readonly offset: string;
-  readonly timestamp: number;
-  readonly key: string | null;
-  readonly value: Buffer;
-  readonly headers: Partial<EnvelopeHeaders>;
-}
+/** A record read from a range: the same shape the stage runner hands its handlers, minus the topic. */
+export type RangeRecord = Omit<InboundRecord, 'topic'>;
 
 export interface RangeBatch {
   readonly partition: number;
@@ -43,17 +37,6 @@ export interface RangeResult {
   readonly completed: boolean;
   /** The next offset to read per partition (the end of a finished range). */
   readonly next: ReadonlyMap<number, string>;
-}
-
-function toRecord(partition: number, m: KafkaMessage): RangeRecord {
-  return {
-    partition,
-    offset: m.offset,
-    timestamp: Number(m.timestamp),
-    key: m.key ? m.key.toString('utf8') : null,
-    value: m.value ?? Buffer.alloc(0),
-    headers: decodeHeaders(m.headers),
-  };
 }
 
 /**
@@ -105,7 +88,7 @@ export async function consumeRange(o: ConsumeRangeOptions): Promise<RangeResult>
           for (const m of batch.messages) {
             const offset = BigInt(m.offset);
             if (offset >= end) break;
-            if (offset >= from) records.push(toRecord(batch.partition, m));
+            if (offset >= from) records.push(toInboundRecord(batch.topic, batch.partition, m));
           }
           if (records.length > 0) {
             await o.onBatch({ partition: batch.partition, records, heartbeat });

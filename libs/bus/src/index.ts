@@ -6,7 +6,8 @@ export { encodeHeaders, decodeHeaders, type EnvelopeHeaders } from './headers.ts
 export { deriveEventId, newTraceparent } from './event-id.ts';
 export { provisionTopics, type TopicSpec, type ProvisionReport } from './topics.ts';
 export { waitForCluster } from './admin.ts';
-export { runStage, type StageOptions, type StageHandler, type DeadLetterFactory, type InboundRecord, type RunningStage } from './stage-runner.ts';
+export { runStage, type StageOptions, type StageHandler, type DeadLetterFactory, type RunningStage } from './stage-runner.ts';
+export { toInboundRecord, type InboundRecord } from './inbound-record.ts';
 export { readTopicUntil, type ReadRecord } from './read-topic.ts';
 export { consumeRange, type ConsumeRangeOptions, type PartitionRange, type RangeBatch, type RangeRecord, type RangeResult } from './consume-range.ts';
 export { fetchWatermarks, fetchOffsetsForTime, type PartitionWatermarks, type PartitionOffset } from './offsets.ts';

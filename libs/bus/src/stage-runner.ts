@@ -1,18 +1,8 @@
-import type { Kafka, Consumer, KafkaMessage } from 'kafkajs';
+import type { Kafka, Consumer } from 'kafkajs';
 import { isConduitError } from '@conduit/errors';
 import type { ConduitLogger } from '@conduit/log';
-import { decodeHeaders, type EnvelopeHeaders } from './headers.ts';
+import { toInboundRecord, type InboundRecord } from './inbound-record.ts';
 import type { BusRecord, Publisher } from './publisher.ts';
-
-export interface InboundRecord {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-  readonly timestamp: number;
-  readonly key: string | null;
-  readonly value: Buffer;
-  readonly headers: Partial<EnvelopeHeaders>;
-}
 
 /** What a stage makes of one input record: records to publish (possibly none). */
 export type StageHandler = (record: InboundRecord) => Promise<readonly BusRecord[]> | readonly BusRecord[];
@@ -40,18 +30,6 @@ export interface RunningStage {
   stop(): Promise<void>;
 }
 
-function toInbound(topic: string, partition: number, m: KafkaMessage): InboundRecord {
-  return {
-    topic,
-    partition,
-    offset: m.offset,
-    timestamp: Number(m.timestamp),
-    key: m.key ? m.key.toString('utf8') : null,
-    value: m.value ?? Buffer.alloc(0),
-    headers: decodeHeaders(m.headers),
-  };
-}
-
 /**
  * Consumes, transforms, publishes, and only then commits (at-least-once end to end). A handler
  * error the catalog marks non-retriable becomes a DLQ record so it never blocks its partition;
@@ -71,7 +49,7 @@ export async function runStage(options: StageOptions): Promise<RunningStage> {
       let last: string | undefined;
       for (const message of batch.messages) {
         if (!isRunning() || isStale()) break;
-        const inbound = toInbound(batch.topic, batch.partition, message);
+        const inbound = toInboundRecord(batch.topic, batch.partition, message);
         try {
           outputs.push(...(await options.handle(inbound)));
         } catch (err) {
