@@ -9,23 +9,13 @@
 import { fileURLToPath } from 'node:url';
 import { parseHl7 } from '@conduit/hl7v2';
 import { createFhirValidator, mapToCanonical, type FhirValidator } from '@conduit/fhir-map';
+import { seededRandom } from './lib/seeded-random.ts';
 
 const TARGET_PER_SECOND = 2000;
 const RSS_LIMIT_MB = 150;
 const MESSAGES_PER_ROUND = 1000;
 const ROUNDS = 5;
 
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FAMILY = ['SMITH', 'JOHNSON', 'WILLIAMS', 'BROWN', 'JONES', 'GARCIA', 'MILLER', 'DAVIS', 'RODRIGUEZ', 'MARTINEZ', 'O\\T\\NEIL', 'NGUYEN'];
 const GIVEN = ['JAMES', 'MARY', 'ROBERT', 'PATRICIA', 'JOHN', 'JENNIFER', 'MICHAEL', 'LINDA', 'DAVID', 'ELIZABETH'];
@@ -44,7 +34,7 @@ const LABS: readonly (readonly [string, string, string, number, number])[] = [
 ];
 
 export function generateNormalizeWorkload(round: number, count: number): string[] {
-  const rnd = prng(0xc0ffee + round);
+  const rnd = seededRandom(0xc0ffee + round);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const out: string[] = [];
@@ -55,7 +45,7 @@ export function generateNormalizeWorkload(round: number, count: number): string[
     const day = `202611${String(int(1, 28)).padStart(2, '0')}`;
     const time = `${day}${String(int(0, 23)).padStart(2, '0')}${String(int(0, 59)).padStart(2, '0')}00-0500`;
     // A patient's demographics come from their MRN, as in a real feed: the same person, the same PID.
-    const who = prng(mrnNumber);
+    const who = seededRandom(mrnNumber);
     const whoPick = <T>(xs: readonly T[]): T => xs[Math.floor(who() * xs.length)]!;
     const whoInt = (lo: number, hi: number) => lo + Math.floor(who() * (hi - lo + 1));
     const family = whoPick(FAMILY);

@@ -8,6 +8,7 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Hl7Message as MedplumMessage } from '@medplum/core';
 import { parseHl7 } from '@conduit/hl7v2';
+import { seededRandom } from './lib/seeded-random.ts';
 
 const MESSAGES = 2000;
 const PASSES = 2;
@@ -18,17 +19,6 @@ const WARMUP_MS = 1500;
 const WARMUP_MESSAGES = 20_000;
 const WARMUP_MAX_MS = 5000;
 
-/** mulberry32: a small seeded generator, so every run measures the same bytes. */
-function makeRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * About 3.5 KB per message: ADTs with repeated identifiers, names and addresses, allergies,
@@ -36,7 +26,7 @@ function makeRandom(seed: number): () => number {
  * and repetitions appear in the fields that are read.
  */
 export function generateParseWorkload(count: number, seed = 42): string[] {
-  const rnd = makeRandom(seed);
+  const rnd = seededRandom(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const digits = (n: number) => Array.from({ length: n }, () => int(0, 9)).join('');

@@ -13,6 +13,7 @@ import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
 import type { CanonicalEvent } from '@conduit/events';
 import { createProjector, loadContracts, type SubscriberContract } from '@conduit/projection';
 import { repoRoot } from '../lib/paths.ts';
+import { seededRandom } from './lib/seeded-random.ts';
 
 const TARGET_EVENTS_PER_SECOND = 20_000;
 const TARGET_RSS_MB = 150;
@@ -28,16 +29,6 @@ const PATIENTS = 200;
 const WARMUP_ROUNDS = 2;
 const ROUNDS = 9;
 
-/** A small deterministic PRNG (mulberry32), so every run projects the same events. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LABS: readonly (readonly [string, string, string, number])[] = [
   ['2345-7', 'Glucose [Mass/volume] in Serum or Plasma', 'mg/dL', 95], ['2160-0', 'Creatinine [Mass/volume] in Serum or Plasma', 'mg/dL', 1],
@@ -58,7 +49,7 @@ const LABS: readonly (readonly [string, string, string, number])[] = [
 const DRUG_SCREENS = ['19295-5', '3397-7', '18282-4'];
 
 function makeEvents(count: number): CanonicalEvent[] {
-  const rnd = random(20261122);
+  const rnd = seededRandom(20261122);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const events: CanonicalEvent[] = [];
   for (let n = 0; n < count; n++) {
