@@ -35,13 +35,21 @@ export default tseslint.config(
 );
 
 function ownedDependencyRules() {
-  const owners = { kafkajs: 'libs/bus', 'node-hl7-client': 'libs/hl7v2' };
+  const owners = {
+    kafkajs: 'libs/bus',
+    'node-hl7-client': 'libs/hl7v2',
+    ioredis: 'libs/queue',
+    bullmq: 'libs/queue',
+    fastify: 'libs/http',
+    'prom-client': 'libs/metrics',
+  };
+  const dirs = [...new Set(Object.values(owners))];
   const ban = (names) => ['error', { paths: names.map((name) => ({ name, message: `${name} is imported only in ${owners[name]}.` })) }];
   return [
-    { files: ['**/*.ts'], ignores: Object.values(owners).map((d) => `${d}/**`), rules: { '@typescript-eslint/no-restricted-imports': ban(Object.keys(owners)) } },
-    ...Object.entries(owners).map(([name, dir]) => ({
+    { files: ['**/*.ts'], ignores: dirs.map((d) => `${d}/**`), rules: { '@typescript-eslint/no-restricted-imports': ban(Object.keys(owners)) } },
+    ...dirs.map((dir) => ({
       files: [`${dir}/**/*.ts`],
-      rules: { '@typescript-eslint/no-restricted-imports': ban(Object.keys(owners).filter((n) => n !== name)) },
+      rules: { '@typescript-eslint/no-restricted-imports': ban(Object.keys(owners).filter((n) => owners[n] !== dir)) },
     })),
   ];
 }
