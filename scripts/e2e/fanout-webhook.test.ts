@@ -1,7 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { readDeliveryState } from '@conduit/queue';
+import { openSealedPayload } from '@conduit/events';
+import { createRedisDataKeyStore, readDeliveryState } from '@conduit/queue';
 import { main, type FanoutService } from '@conduit/service-fanout';
 import { createFanoutFixture, createTestPki, eventually, metricValue, startReceiver, syntheticEvent, writeContract, type FanoutFixture, type Receiver, type TestPki } from './fanout-harness.ts';
 
@@ -96,7 +97,10 @@ test('a receiver that answers 410 sends the event to the DLQ at once, with the c
     firstFailureAt: undefined, lastFailureAt: undefined, payload: undefined, source: undefined,
   });
   assert.equal(dlq?.source.topic, fx.inputTopic);
-  assert.deepEqual(JSON.parse(dlq?.payload ?? '{}'), event);
+  // Sealed under a data key that lives the fanout stage's TTL; ops opens it with that key.
+  assert.equal(dlq?.payload?.startsWith('cdt-seal:v1:'), true);
+  const opened = await openSealedPayload(dlq!.payload!, createRedisDataKeyStore(fx.redis, { prefix: fx.redisPrefix }));
+  assert.deepEqual(JSON.parse(opened?.toString('utf8') ?? '{}'), event);
   const s = await endedState('gone', event.eventId);
   assert.deepEqual([s?.status, s?.attempts, s?.lastError, s?.lastResponseStatus], ['failed', 1, 'CDT_WEBHOOK_REJECTED', 410]);
   const metrics = await metricsWhen((m) => metricValue(m, 'conduit_fanout_failed_total', { subscriber: ids('gone'), code: 'CDT_WEBHOOK_REJECTED' }) === 1);

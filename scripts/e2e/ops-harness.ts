@@ -103,7 +103,7 @@ export async function startOps(options: OpsHarnessOptions = {}): Promise<OpsHarn
   const port = await getFreePort();
   const redisPrefix = `test:${run}`;
   const env = {
-    ...serviceEnv('ops', { kafkaBrokers, mllpPort: 1, groupPrefix: options.groupPrefix ?? `test-${run}`, redisUrl, ...(options.contractsDir ? { contractsDir: options.contractsDir } : {}), ops: { port, jwksFile, issuer: ISSUER, redisPrefix } }),
+    ...serviceEnv('ops', { kafkaBrokers, mllpPort: 1, groupPrefix: options.groupPrefix ?? `test-${run}`, redisUrl, redisPrefix, ...(options.contractsDir ? { contractsDir: options.contractsDir } : {}), ops: { port, jwksFile, issuer: ISSUER } }),
     ...(options.sharedDlq ? {} : { CONDUIT_DLQ_TOPIC: topics.dlq }),
     CONDUIT_AUDIT_TOPIC: topics.audit,
     CONDUIT_AUDIT_INBOX_TOPIC: topics.inbox,

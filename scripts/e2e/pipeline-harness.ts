@@ -14,6 +14,7 @@ export interface Pipeline {
   readonly mllpPort: number;
   readonly services: readonly ServiceProcess[];
   readonly logDir: string;
+  readonly kafka: ReturnType<typeof createKafkaClient>;
   read(topic: string, done: (seen: readonly ReadRecord[]) => boolean, timeoutMs?: number): Promise<ReadRecord[]>;
   stop(): Promise<void>;
 }
@@ -36,6 +37,7 @@ export async function startPipeline(options: { only?: readonly ServiceName[]; en
     mllpPort,
     services,
     logDir,
+    kafka,
     read: (topic, done, timeoutMs = 60000) => readTopicUntil(kafka, topic, done, timeoutMs),
     async stop() {
       await Promise.all(services.map((s) => s.stop()));

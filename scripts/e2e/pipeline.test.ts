@@ -1,7 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { subscriberTopic, type ProjectedEvent } from '@conduit/events';
+import type { AuditEntry } from '@conduit/audit';
+import { createPublisher } from '@conduit/bus';
+import { Topics, openSealedPayload, sealedKeyId, subscriberTopic, type DlqRecord, type ProjectedEvent } from '@conduit/events';
+import { createRedisClient, createRedisDataKeyStore } from '@conduit/queue';
 import { parseHl7, sendWithReferenceClient } from '@conduit/hl7v2';
 import { SEEDED_PHI } from '../lib/phi-scan.ts';
 import { demoAdtA01 } from './fixtures.ts';
@@ -54,6 +58,43 @@ test('an ADT^A01 over MLLP is acknowledged AA after storage and reaches each sub
   const researchJson = JSON.stringify(research);
   for (const phi of SEEDED_PHI) assert.equal(researchJson.includes(phi), false, `research output holds no ${phi.length}-character seeded value`);
   assert.notEqual(research.patientToken, care.patientToken, 'tokens differ across subscribers');
+});
+
+test('every projection of the ADT is accounted for by a disclosure entry on the audit inbox, free of PHI', async () => {
+  const { message, eventId } = demoAdtA01();
+  await sendWithReferenceClient({ host: '127.0.0.1', port: pipeline.mllpPort, message });
+  const disclosures = (records: readonly { value: Buffer }[]) => records
+    .map((r) => JSON.parse(r.value.toString('utf8')) as AuditEntry)
+    .filter((e) => e.kind === 'disclosure' && e.targets.includes(eventId));
+  const found = disclosures(await pipeline.read('conduit.audit.inbox.v1', (seen) => disclosures(seen).length >= 2));
+  assert.deepEqual(found.map((e) => [e.details?.['subscriber'], e.details?.['purposeOfUse'], e.details?.['deidentified']]).sort(), [
+    ['care-management', 'TREAT', false],
+    ['population-research', 'HRESCH', true],
+  ]);
+  const trail = JSON.stringify(found);
+  for (const phi of SEEDED_PHI) assert.equal(trail.includes(phi), false, 'a disclosure entry holds no seeded value');
+});
+
+test('a raw record normalize cannot read is dead-lettered sealed: the DLQ topic holds ciphertext, its key is in Redis', async () => {
+  const eventId = randomUUID();
+  const plain = JSON.stringify({ hl7: 'MSH|^~\\&|EPIC|GOODHEALTH|||20261122083000||ADT^A01|X1|P|2.5.1\rPID|1||MRN78123456^^^GOODHEALTH^MR||EVERYWOMAN^EVE' });
+  const publisher = await createPublisher(pipeline.kafka);
+  await publisher.publish([{ topic: Topics.raw, key: `test:${eventId.slice(0, 8)}`, value: Buffer.from(plain), headers: { eventId, correlationId: eventId, schema: 'raw-message', schemaVersion: '1' } }]);
+  await publisher.disconnect();
+  const mine = (records: readonly { value: Buffer }[]) => records.map((r) => JSON.parse(r.value.toString('utf8')) as DlqRecord).find((d) => d.sourceEventId === eventId);
+  const dead = mine(await pipeline.read(Topics.dlq, (seen) => mine(seen) !== undefined))!;
+  assert.deepEqual([dead.stage, dead.errorCode], ['normalize', 'CDT_RECORD_INVALID']);
+  assert.equal(dead.payload?.startsWith('cdt-seal:v1:'), true, 'the payload is sealed');
+  for (const phi of SEEDED_PHI) assert.equal(JSON.stringify(dead).includes(phi), false);
+  const redis = createRedisClient({ url: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', connectionName: 'conduit-test', mode: 'fail-fast' });
+  try {
+    const keys = createRedisDataKeyStore(redis, { prefix: 'conduit' });
+    assert.equal((await openSealedPayload(dead.payload!, keys))?.toString('utf8'), plain, 'ops can open it while the TTL lasts');
+    const ttl = await redis.pttl(`conduit:{dlq}:key:${sealedKeyId(dead.payload!)}`);
+    assert.ok(ttl > 0 && ttl <= 259200000, 'the data key expires with the stage TTL');
+  } finally {
+    redis.disconnect();
+  }
 });
 
 test('service logs of the run hold none of the sample patient name, MRN or birth date', () => {

@@ -12,14 +12,14 @@ export interface PipelineSettings {
   readonly groupPrefix?: string;
   readonly logLevel?: string;
   readonly redisUrl?: string;
+  /** Prefix of every Redis key (fanout's lanes, the stages' DLQ data keys, ops's index), unique per test. */
+  readonly redisPrefix?: string;
   /** Required to run the ops service. */
   readonly ops?: {
     readonly port: number;
     /** JWKS file the API verifies bearer tokens against (tests generate one). */
     readonly jwksFile: string;
     readonly issuer: string;
-    /** Prefix of ops's Redis keys and BullMQ queues, unique per test. */
-    readonly redisPrefix?: string;
   };
 }
 
@@ -29,26 +29,26 @@ export function serviceEnv(name: ServiceName, s: PipelineSettings): Record<strin
   const common = { KAFKA_BROKERS: s.kafkaBrokers, CONDUIT_LOG_LEVEL: s.logLevel ?? 'info' };
   const contracts = s.contractsDir ?? join(repoRoot, 'deploy/demo/contracts');
   const group = (g: string) => ({ CONDUIT_GROUP_ID: `${s.groupPrefix ?? 'conduit'}-${g}` });
+  // Stages seal dead-lettered payloads with data keys in this Redis; ops must share it and the prefix.
+  const redis = { REDIS_URL: s.redisUrl ?? process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', CONDUIT_REDIS_PREFIX: s.redisPrefix ?? 'conduit' };
   switch (name) {
     case 'ingest':
       return { ...common, CONDUIT_MLLP_PORT: String(s.mllpPort), CONDUIT_MLLP_HOST: s.mllpHost ?? '127.0.0.1', CONDUIT_PATIENT_KEY_FILE: secrets['CONDUIT_PATIENT_KEY_FILE']! };
     case 'normalize':
-      return { ...common, ...group('normalize'), CONDUIT_PATIENT_KEY_FILE: secrets['CONDUIT_PATIENT_KEY_FILE']! };
+      return { ...common, ...group('normalize'), ...redis, CONDUIT_PATIENT_KEY_FILE: secrets['CONDUIT_PATIENT_KEY_FILE']! };
     case 'project':
-      return { ...common, ...group('project'), CONDUIT_CONTRACTS_DIR: contracts, CONDUIT_TOKEN_KEY_FILE: secrets['CONDUIT_TOKEN_KEY_FILE']! };
+      return { ...common, ...group('project'), ...redis, CONDUIT_CONTRACTS_DIR: contracts, CONDUIT_TOKEN_KEY_FILE: secrets['CONDUIT_TOKEN_KEY_FILE']! };
     case 'fanout':
       // The development Redis may run without AOF; production Redis must not (see the README).
       return {
-        ...common, ...group('fanout'), CONDUIT_CONTRACTS_DIR: contracts,
-        REDIS_URL: s.redisUrl ?? process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', CONDUIT_REDIS_ALLOW_NO_PERSISTENCE: 'true',
+        ...common, ...group('fanout'), ...redis, CONDUIT_CONTRACTS_DIR: contracts, CONDUIT_REDIS_ALLOW_NO_PERSISTENCE: 'true',
       };
     case 'ops': {
       if (!s.ops) throw new Error('serviceEnv: the ops service needs PipelineSettings.ops (port, JWKS file, issuer)');
       const prefix = s.groupPrefix ?? 'conduit';
       return {
         ...common,
-        REDIS_URL: s.redisUrl ?? process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-        CONDUIT_REDIS_PREFIX: s.ops.redisPrefix ?? 'conduit',
+        ...redis,
         CONDUIT_OPS_PORT: String(s.ops.port),
         CONDUIT_OPS_JWKS_FILE: s.ops.jwksFile,
         CONDUIT_OPS_ISSUER: s.ops.issuer,

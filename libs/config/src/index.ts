@@ -1,2 +1,3 @@
 export { parseConfig, type Env } from './parse-config.ts';
-export { readSecret } from './secret.ts';
+export { readSecret, readOptionalSecret } from './secret.ts';
+export { extendConfigSchema } from './extend-schema.ts';

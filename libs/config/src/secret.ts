@@ -17,3 +17,8 @@ export function readSecret(env: Readonly<Record<string, string | undefined>>, na
   if (value.length < 16) throw new ConduitError('CDT_CONFIG_INVALID', `${name}: secret shorter than 16 characters`);
   return Buffer.from(value, 'utf8');
 }
+
+/** A secret that may be absent (a Redis without AUTH): undefined when neither form is set. */
+export function readOptionalSecret(env: Readonly<Record<string, string | undefined>>, name: string): Buffer | undefined {
+  return env[name] || env[`${name}_FILE`] ? readSecret(env, name) : undefined;
+}

@@ -13,3 +13,4 @@ export {
   type PayloadSealer,
   type SealedPayload,
 } from './payload-seal.ts';
+export { parseDlqTtls, type DlqTtls } from './dlq-ttl.ts';

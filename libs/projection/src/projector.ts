@@ -15,8 +15,8 @@ export interface ProjectorOptions extends CompileOptions {
 
 export interface Projector {
   readonly plans: readonly CompiledContract[];
-  /** Every matching subscriber's projection of one event, in contract order. */
-  project(event: CanonicalEvent): ProjectedEvent[];
+  /** Every matching subscriber's projection of one event, in contract order; `only` narrows the subscribers (a targeted replay). */
+  project(event: CanonicalEvent, only?: ReadonlySet<string>): ProjectedEvent[];
 }
 
 /**
@@ -30,14 +30,15 @@ export function createProjector(options: ProjectorOptions): Projector {
     const plan = compileContract('contract' in c ? c.contract : c, options);
     let tokens = domains.get(plan.tokenDomain);
     if (!tokens) domains.set(plan.tokenDomain, (tokens = createDomainTokens(options.keys, plan.tokenDomain)));
-    return { plan, tokens };
+    return { id: plan.contract.id, plan, tokens };
   });
   return {
     plans: subscribers.map((s) => s.plan),
-    project(event) {
+    project(event, only) {
       const prepared = prepareEvent(event, sensitivity);
       const out: ProjectedEvent[] = [];
       for (const s of subscribers) {
+        if (only && !only.has(s.id)) continue;
         const projected = projectPrepared(prepared, s.plan, s.tokens);
         if (projected) out.push(projected);
       }

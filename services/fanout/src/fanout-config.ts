@@ -1,10 +1,11 @@
-import { parseConfig, readSecret, type Env } from '@conduit/config';
+import { extendConfigSchema, parseConfig, readOptionalSecret, type Env } from '@conduit/config';
+import type { DlqSealingConfig } from '@conduit/queue/dlq-sealer';
+import dlqSealingSchema from '../../../schemas/config/dlq-sealing.schema.json' with { type: 'json' };
 import configSchema from '../../../schemas/config/fanout.schema.json' with { type: 'json' };
 
-/** The fanout environment, parsed once against schemas/config/fanout.schema.json. */
-export interface FanoutConfig {
+/** The fanout environment, parsed once against schemas/config/fanout.schema.json plus dlq-sealing.schema.json. */
+export interface FanoutConfig extends DlqSealingConfig {
   readonly KAFKA_BROKERS: string;
-  readonly REDIS_URL: string;
   readonly CONDUIT_LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly CONDUIT_KAFKA_CLIENT_ID?: string;
   readonly CONDUIT_GROUP_ID: string;
@@ -13,7 +14,6 @@ export interface FanoutConfig {
   readonly CONDUIT_DLQ_TOPIC: string;
   readonly CONDUIT_SUBSCRIBER_TOPIC_PARTITIONS: number;
   readonly CONDUIT_PARTITIONS_CONSUMED_CONCURRENTLY: number;
-  readonly CONDUIT_REDIS_PREFIX: string;
   readonly CONDUIT_REDIS_ALLOW_NO_PERSISTENCE: boolean;
   readonly CONDUIT_WEBHOOK_CA_FILE?: string;
   readonly CONDUIT_DELIVERY_STATE_TTL_MS: number;
@@ -24,11 +24,10 @@ export interface FanoutConfig {
 }
 
 export function parseFanoutConfig(env: Env): Readonly<FanoutConfig> {
-  return parseConfig<FanoutConfig>(configSchema, env);
+  return parseConfig<FanoutConfig>(extendConfigSchema(configSchema, dlqSealingSchema), env);
 }
 
 /** The Redis password, from CONDUIT_REDIS_PASSWORD_FILE or CONDUIT_REDIS_PASSWORD, when one is set. */
 export function readRedisPassword(env: Env): string | undefined {
-  if (!env['CONDUIT_REDIS_PASSWORD'] && !env['CONDUIT_REDIS_PASSWORD_FILE']) return undefined;
-  return readSecret(env, 'CONDUIT_REDIS_PASSWORD').toString('utf8');
+  return readOptionalSecret(env, 'CONDUIT_REDIS_PASSWORD')?.toString('utf8');
 }

@@ -32,3 +32,11 @@ test('events without a patient share their source lane; replays get their own de
   assert.throws(() => routeRecord(inbound(event), { validators, subscribers: new Set(['other']) }), (e: Error & { code?: string }) => e.code === 'CDT_FANOUT_UNKNOWN_SUBSCRIBER');
   assert.throws(() => routeRecord(inbound({ eventId: 'x' }), { validators, subscribers: new Set(['care']) }), (e: Error & { code?: string }) => e.code === 'CDT_RECORD_INVALID');
 });
+
+test('the withheld categories stay on conduit.projected.v1: the subscriber never learns what was held back', () => {
+  const input = inbound({ ...event, withheld: ['substance-use'] });
+  const routed = routeRecord(input, { validators, subscribers: new Set(['care']) });
+  assert.equal('withheld' in routed.event, false);
+  const record = subscriberRecord(input, routed, 1);
+  assert.equal(JSON.stringify(record.value).includes('substance-use'), false);
+});

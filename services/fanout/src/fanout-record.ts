@@ -1,6 +1,7 @@
 import type { BusRecord, InboundRecord } from '@conduit/bus';
 import { ConduitError } from '@conduit/errors';
 import { SchemaIds, decodeRecord, subscriberTopic, type ProjectedEvent, type RecordValidators } from '@conduit/events';
+import { forDelivery } from '@conduit/projection';
 import { deliveryIdFor } from '@conduit/queue';
 
 export interface RouteDeps {
@@ -19,9 +20,12 @@ export interface RoutedRecord {
   readonly lane: string;
 }
 
-/** A projected record, validated and addressed to a subscriber this fanout serves. */
+/**
+ * A projected record, validated and addressed to a subscriber this fanout serves, in the form the
+ * subscriber receives on every channel (without the withheld categories).
+ */
 export function routeRecord(input: InboundRecord, deps: RouteDeps): RoutedRecord {
-  const event = decodeRecord(deps.validators.projected, input.value);
+  const event = forDelivery(decodeRecord(deps.validators.projected, input.value));
   if (!deps.subscribers.has(event.subscriber)) throw new ConduitError('CDT_FANOUT_UNKNOWN_SUBSCRIBER', `subscriber ${event.subscriber}`);
   return {
     event,

@@ -4,6 +4,7 @@ import { createRecordValidators, deadLetterFor } from '@conduit/events';
 import { createLogger, type ConduitLogger } from '@conduit/log';
 import { loadContracts } from '@conduit/projection';
 import { createFanoutStore } from '@conduit/queue';
+import { connectDlqSealer } from '@conduit/queue/dlq-sealer';
 import { parseFanoutConfig } from './fanout-config.ts';
 import { createFanoutHandler, createFanoutLedger, createSequencingPublisher, type FanoutRoute } from './fanout-handler.ts';
 import { createFanoutMetrics, serveMetrics } from './fanout-metrics.ts';
@@ -29,11 +30,13 @@ export async function main(env: Env = process.env): Promise<FanoutService> {
   const kafka = createKafkaClient({ brokers: parseBrokerList(config.KAFKA_BROKERS), clientId: config.CONDUIT_KAFKA_CLIENT_ID ?? 'conduit-fanout', logger });
   await provisionSubscriberTopics(kafka, contracts, config.CONDUIT_SUBSCRIBER_TOPIC_PARTITIONS);
   const publisher = await createPublisher(kafka);
+  const dlq = connectDlqSealer('fanout', config, env);
   const metrics = createFanoutMetrics();
   const store = createFanoutStore(redis.commands, { prefix: config.CONDUIT_REDIS_PREFIX });
   const channels = webhooks.map((settings) => startWebhookChannel({
     settings, store, connection: redis.queues, publisher, metrics, logger,
     dlqTopic: config.CONDUIT_DLQ_TOPIC,
+    sealer: dlq.sealer,
     lockDurationMs: config.CONDUIT_DELIVERY_LOCK_MS,
     stateTtlMs: config.CONDUIT_DELIVERY_STATE_TTL_MS,
     sweepIntervalMs: config.CONDUIT_LANE_SWEEP_MS,
@@ -50,7 +53,7 @@ export async function main(env: Env = process.env): Promise<FanoutService> {
     publisher: createSequencingPublisher(publisher, { store, ledger, logger, onDelivered: (s, ms) => metrics.delivered(s, 'kafka', ms) }),
     logger,
     handle: createFanoutHandler({ validators: createRecordValidators(), routes, store, ledger }),
-    deadLetter: deadLetterFor('fanout', { topic: config.CONDUIT_DLQ_TOPIC }),
+    deadLetter: deadLetterFor('fanout', { topic: config.CONDUIT_DLQ_TOPIC, sealer: dlq.sealer }),
     partitionsConsumedConcurrently: config.CONDUIT_PARTITIONS_CONSUMED_CONCURRENTLY,
   });
   const render = async () => {
@@ -71,7 +74,7 @@ export async function main(env: Env = process.env): Promise<FanoutService> {
       await Promise.all(channels.map((c) => c.close()));
       await server?.close();
       await publisher.disconnect();
-      await redis.close();
+      await Promise.all([redis.close(), dlq.close()]);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { createSecretKey } from 'node:crypto';
 import type { Publisher } from '@conduit/bus';
+import type { PayloadSealer } from '@conduit/events';
 import type { ConduitLogger } from '@conduit/log';
 import { createLaneQueue, retryDelayMs, toRateLimiter, type FanoutStore, type RedisClient } from '@conduit/queue';
 import type { FanoutMetrics } from './fanout-metrics.ts';
@@ -21,6 +22,8 @@ export interface WebhookChannelDeps {
   readonly connection: RedisClient;
   readonly publisher: Publisher;
   readonly dlqTopic: string;
+  /** Seals the dead-lettered body under a data key that lives the fanout stage's DLQ TTL. */
+  readonly sealer: PayloadSealer;
   readonly metrics: FanoutMetrics;
   readonly logger: ConduitLogger;
   readonly lockDurationMs: number;
@@ -57,7 +60,8 @@ export function startWebhookChannel(deps: WebhookChannelDeps): WebhookChannel {
       return classifyHttpResult(await sender.post(request.body, request.headers), now());
     },
     async exhausted(d, failure) {
-      await deps.publisher.publish([webhookDeadLetter(d, failure, { topic: deps.dlqTopic, now: now() })]);
+      const sealed = await deps.sealer.seal(Buffer.from(d.body, 'utf8'));
+      await deps.publisher.publish([webhookDeadLetter(d, failure, { topic: deps.dlqTopic, now: now(), sealed })]);
       log.warn({ code: failure.code, status: failure.status, eventId: d.eventId, sequence: d.sequence, attempts: d.attempts }, 'webhook delivery dead-lettered');
     },
     listener: {

@@ -1,12 +1,13 @@
 import type { BusRecord } from '@conduit/bus';
-import { SchemaIds, type DlqRecord } from '@conduit/events';
+import { SchemaIds, type DlqRecord, type SealedPayload } from '@conduit/events';
 import type { DeliveryFailure, StoredDelivery } from '@conduit/queue';
 
 /**
  * The DLQ record of a webhook delivery fanout gave up: the error code and last HTTP status of the
- * last attempt, the attempts made, and the projected record as read (so a DLQ retry re-delivers it).
+ * last attempt, the attempts made, and the projected record as read (so a DLQ retry re-delivers it),
+ * sealed when a sealer is configured: ops opens it with the key while the TTL lasts.
  */
-export function webhookDeadLetter(d: StoredDelivery, failure: DeliveryFailure, o: { topic: string; now: number }): BusRecord {
+export function webhookDeadLetter(d: StoredDelivery, failure: DeliveryFailure, o: { topic: string; now: number; sealed?: SealedPayload }): BusRecord {
   const at = new Date(o.now).toISOString();
   const value: DlqRecord = {
     stage: 'fanout',
@@ -19,7 +20,7 @@ export function webhookDeadLetter(d: StoredDelivery, failure: DeliveryFailure, o
     subscriber: d.subscriber,
     ...(failure.status !== undefined ? { lastResponseStatus: failure.status } : {}),
     source: d.source,
-    payload: d.body,
+    payload: o.sealed?.sealed ?? d.body,
   };
   return {
     topic: o.topic,
@@ -32,6 +33,7 @@ export function webhookDeadLetter(d: StoredDelivery, failure: DeliveryFailure, o
       schemaVersion: SchemaIds.dlq.version,
       ...(d.traceparent ? { traceparent: d.traceparent } : {}),
       ...(d.replayId ? { replayId: d.replayId } : {}),
+      ...(o.sealed ? { keyId: o.sealed.keyId } : {}),
     },
   };
 }

@@ -1,11 +1,13 @@
-import { parseConfig, readSecret, type Env } from '@conduit/config';
+import { extendConfigSchema, parseConfig, readSecret, type Env } from '@conduit/config';
 import { createKafkaClient, createPublisher, parseBrokerList, runStage } from '@conduit/bus';
 import { Topics, createRecordValidators, deadLetterFor } from '@conduit/events';
 import { createLogger, type ConduitLogger } from '@conduit/log';
+import { connectDlqSealer, type DlqSealingConfig } from '@conduit/queue/dlq-sealer';
+import dlqSealingSchema from '../../../schemas/config/dlq-sealing.schema.json' with { type: 'json' };
 import configSchema from '../../../schemas/config/normalize.schema.json' with { type: 'json' };
 import { normalizeRecord } from './normalize-record.ts';
 
-interface NormalizeConfig {
+interface NormalizeConfig extends DlqSealingConfig {
   readonly KAFKA_BROKERS: string;
   readonly CONDUIT_LOG_LEVEL: 'info';
   readonly CONDUIT_KAFKA_CLIENT_ID?: string;
@@ -18,12 +20,13 @@ export interface NormalizeService {
 }
 
 export async function main(env: Env = process.env): Promise<NormalizeService> {
-  const config = parseConfig<NormalizeConfig>(configSchema, env);
+  const config = parseConfig<NormalizeConfig>(extendConfigSchema(configSchema, dlqSealingSchema), env);
   const patientKeySecret = readSecret(env, 'CONDUIT_PATIENT_KEY');
   const logger = createLogger({ name: 'normalize', level: config.CONDUIT_LOG_LEVEL });
   const validators = createRecordValidators();
   const kafka = createKafkaClient({ brokers: parseBrokerList(config.KAFKA_BROKERS), clientId: config.CONDUIT_KAFKA_CLIENT_ID ?? 'conduit-normalize', logger });
   const publisher = await createPublisher(kafka);
+  const dlq = connectDlqSealer('normalize', config, env);
   const stage = await runStage({
     kafka,
     groupId: config.CONDUIT_GROUP_ID,
@@ -31,13 +34,14 @@ export async function main(env: Env = process.env): Promise<NormalizeService> {
     publisher,
     logger,
     handle: (record) => normalizeRecord(record, { validators, patientKeySecret }),
-    deadLetter: deadLetterFor('normalize'),
+    deadLetter: deadLetterFor('normalize', { sealer: dlq.sealer }),
   });
   return {
     logger,
     async stop() {
       await stage.stop();
       await publisher.disconnect();
+      await dlq.close();
     },
   };
 }

@@ -1,13 +1,13 @@
-import { parseConfig, type Env } from '@conduit/config';
+import { extendConfigSchema, parseConfig, type Env } from '@conduit/config';
 import { ConduitError } from '@conduit/errors';
+import { parseDlqTtls } from '@conduit/events';
+import type { DlqSealingConfig } from '@conduit/queue/dlq-sealer';
+import dlqSealingSchema from '../../../schemas/config/dlq-sealing.schema.json' with { type: 'json' };
 import configSchema from '../../../schemas/config/ops.schema.json' with { type: 'json' };
 import { parseRoleMap, type RoleMap } from './auth/scopes.ts';
 
-interface OpsEnv {
+interface OpsEnv extends DlqSealingConfig {
   readonly KAFKA_BROKERS: string;
-  readonly REDIS_URL: string;
-  readonly CONDUIT_REDIS_PASSWORD_FILE?: string;
-  readonly CONDUIT_REDIS_PREFIX: string;
   readonly CONDUIT_LOG_LEVEL: 'info';
   readonly CONDUIT_KAFKA_CLIENT_ID?: string;
   readonly CONDUIT_OPS_HOST: string;
@@ -24,8 +24,6 @@ interface OpsEnv {
   readonly CONDUIT_OPS_ROLES: string;
   readonly CONDUIT_CONTRACTS_DIR?: string;
   readonly CONDUIT_DLQ_TOPIC: string;
-  readonly CONDUIT_DLQ_TTL_MS: number;
-  readonly CONDUIT_DLQ_TTL_BY_STAGE?: string;
   readonly CONDUIT_DLQ_INDEX_GROUP: string;
   readonly CONDUIT_PURGE_INTERVAL_MS: number;
   readonly CONDUIT_AUDIT_TOPIC: string;
@@ -45,7 +43,6 @@ export interface OpsConfig {
   readonly algorithms: readonly string[];
   /** The failed-message TTL of one stage. */
   ttlFor(stage: string): number;
-  readonly ttlByStage: Readonly<Record<string, number>>;
   readonly groups: readonly { readonly service: string; readonly groupId: string }[];
   readonly probes: readonly { readonly service: string; readonly host: string; readonly port: number }[];
 }
@@ -59,19 +56,14 @@ function pairs(text: string | undefined): [string, string][] {
 }
 
 export function parseOpsConfig(env: Env): OpsConfig {
-  const e = parseConfig<OpsEnv>(configSchema, env);
+  const e = parseConfig<OpsEnv>(extendConfigSchema(configSchema, dlqSealingSchema), env);
   if (!e.CONDUIT_OPS_JWKS_FILE === !e.CONDUIT_OPS_JWKS_URL) {
     throw new ConduitError('CDT_CONFIG_INVALID', 'set exactly one of CONDUIT_OPS_JWKS_FILE and CONDUIT_OPS_JWKS_URL');
   }
   if (!e.CONDUIT_OPS_TLS_CERT_FILE !== !e.CONDUIT_OPS_TLS_KEY_FILE) {
     throw new ConduitError('CDT_CONFIG_INVALID', 'CONDUIT_OPS_TLS_CERT_FILE and CONDUIT_OPS_TLS_KEY_FILE go together');
   }
-  const ttlByStage: Record<string, number> = {};
-  for (const [stage, ms] of pairs(e.CONDUIT_DLQ_TTL_BY_STAGE)) {
-    // The DLQ topic's retention.ms is the longest TTL: a stage TTL beyond it would outlive Kafka's copy.
-    if (Number(ms) > e.CONDUIT_DLQ_TTL_MS) throw new ConduitError('CDT_CONFIG_INVALID', `CONDUIT_DLQ_TTL_BY_STAGE: ${stage} exceeds CONDUIT_DLQ_TTL_MS`);
-    ttlByStage[stage] = Number(ms);
-  }
+  const ttls = parseDlqTtls(e.CONDUIT_DLQ_TTL_MS, e.CONDUIT_DLQ_TTL_BY_STAGE);
   const algorithms = e.CONDUIT_OPS_ALGORITHMS.split(',').map((a) => a.trim()).filter(Boolean);
   if (algorithms.some((a) => a.startsWith('HS') || a === 'none')) {
     throw new ConduitError('CDT_CONFIG_INVALID', 'CONDUIT_OPS_ALGORITHMS: only asymmetric algorithms are accepted');
@@ -80,8 +72,7 @@ export function parseOpsConfig(env: Env): OpsConfig {
     env: e,
     roles: parseRoleMap(e.CONDUIT_OPS_ROLES),
     algorithms,
-    ttlByStage,
-    ttlFor: (stage: string) => ttlByStage[stage] ?? e.CONDUIT_DLQ_TTL_MS,
+    ttlFor: ttls.ttlFor,
     groups: pairs(e.CONDUIT_OPS_GROUPS).map(([service, groupId]) => ({ service, groupId })),
     probes: pairs(e.CONDUIT_OPS_PROBES).map(([service, address]) => {
       const colon = address.lastIndexOf(':');

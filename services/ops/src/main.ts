@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Env } from '@conduit/config';
+import { readOptionalSecret, type Env } from '@conduit/config';
 import { createKafkaClient, createPublisher, parseBrokerList } from '@conduit/bus';
 import { createAuditWriter } from '@conduit/audit';
 import { createPayloadSealer, createRecordValidators, Topics } from '@conduit/events';
@@ -36,7 +36,7 @@ export async function main(env: Env = process.env): Promise<OpsService> {
   // Audit and retries get their own producer, so a replay's large writes never delay an audit entry.
   const publisher = await createPublisher(kafka);
   const replayPublisher = await createPublisher(kafka);
-  const password = e.CONDUIT_REDIS_PASSWORD_FILE ? readFileSync(e.CONDUIT_REDIS_PASSWORD_FILE, 'utf8').trim() : undefined;
+  const password = readOptionalSecret(env, 'CONDUIT_REDIS_PASSWORD')?.toString('utf8');
   const redis = createRedisClient({ url: e.REDIS_URL, connectionName: 'conduit-ops', mode: 'fail-fast', ...(password ? { password } : {}) });
   const jobRedis = createRedisClient({ url: e.REDIS_URL, connectionName: 'conduit-ops-jobs', mode: 'wait', ...(password ? { password } : {}) });
   const prefix = e.CONDUIT_REDIS_PREFIX;

@@ -1,23 +1,26 @@
 import type { BusRecord, InboundRecord } from '@conduit/bus';
+import { auditInboxRecord, disclosureAuditEntry } from '@conduit/audit';
 import { SchemaIds, Topics, decodeRecord, type RecordValidators } from '@conduit/events';
-import { projectEvent, type LoadedContract, type ProjectionKeys } from '@conduit/projection';
+import { buildDisclosure, type Projector } from '@conduit/projection';
 
 export interface ProjectDeps {
   readonly validators: RecordValidators;
-  readonly contracts: readonly LoadedContract[];
-  readonly keys: ProjectionKeys;
+  readonly projector: Projector;
+  readonly now?: () => Date;
 }
 
-/** canonical record → one projected record per subscriber whose contract matches. */
+/**
+ * canonical record → per matching subscriber, its projected record and the disclosure's audit
+ * entry. Both go out in the stage's batch, written before the input is committed: no projection
+ * reaches conduit.projected.v1 without its accounting entry (45 CFR 164.528).
+ */
 export function projectRecord(input: InboundRecord, deps: ProjectDeps): BusRecord[] {
   const event = decodeRecord(deps.validators.canonical, input.value);
-  const out: BusRecord[] = [];
   // A replay aimed at some subscribers (ops sets conduit-replay-subscribers) must reach no other.
   const only = event.replayId ? input.headers.replaySubscribers?.split(',') : undefined;
-  for (const { contract } of deps.contracts) {
-    if (only && !only.includes(contract.id)) continue;
-    const projected = projectEvent(event, contract, deps.keys);
-    if (!projected) continue;
+  const disclosedAt = (deps.now ?? (() => new Date()))().toISOString();
+  const out: BusRecord[] = [];
+  for (const projected of deps.projector.project(event, only && new Set(only))) {
     out.push({
       topic: Topics.projected,
       key: projected.patientToken ?? `source:${event.source.facility}`,
@@ -31,6 +34,8 @@ export function projectRecord(input: InboundRecord, deps: ProjectDeps): BusRecor
         ...(event.replayId ? { replayId: event.replayId } : {}),
       },
     });
+    const disclosure = buildDisclosure(projected, { disclosedAt, ...(event.patientKey ? { patientKey: event.patientKey } : {}) });
+    out.push(auditInboxRecord(disclosureAuditEntry(disclosure, 'project'), { service: 'project' }));
   }
   return out;
 }

@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AuditEntry } from '@conduit/audit';
+import type { InboundRecord } from '@conduit/bus';
+import { Topics, createRecordValidators, type CanonicalEvent, type ProjectedEvent } from '@conduit/events';
+import { createProjector } from '@conduit/projection';
+import { PHI, researchContract, seededEvent, testKeys, treatmentContract } from '@conduit/projection/test-fixtures';
+import { projectRecord } from './project-record.ts';
+
+const validators = createRecordValidators();
+const projector = createProjector({ contracts: [treatmentContract(), researchContract()], keys: testKeys });
+const now = () => new Date('2026-12-01T14:00:00.000Z');
+
+function inbound(event: CanonicalEvent, headers: InboundRecord['headers'] = {}): InboundRecord {
+  return { topic: Topics.canonical, partition: 0, offset: '9', timestamp: 0, key: event.patientKey ?? null, value: Buffer.from(JSON.stringify(event)), headers: { eventId: event.eventId, ...headers } };
+}
+
+test('each projection goes out with its disclosure entry, which names subscriber, purpose and event and holds no PHI', () => {
+  const event = seededEvent();
+  const out = projectRecord(inbound(event), { validators, projector, now });
+  const projected = out.filter((r) => r.topic === Topics.projected).map((r) => r.value as ProjectedEvent);
+  const audit = out.filter((r) => r.topic === 'conduit.audit.inbox.v1').map((r) => r.value as AuditEntry);
+  assert.deepEqual(projected.map((p) => p.subscriber), ['care-team', 'research']);
+  assert.equal(audit.length, 2);
+  audit.forEach((entry, i) => {
+    const p = projected[i]!;
+    assert.deepEqual(
+      { kind: entry.kind, action: entry.action, service: entry.service, at: entry.at, targets: entry.targets, subscriber: entry.details?.['subscriber'], purpose: entry.details?.['purposeOfUse'], token: entry.details?.['patientToken'] },
+      { kind: 'disclosure', action: 'disclose', service: 'project', at: '2026-12-01T14:00:00.000Z', targets: [p.eventId, event.eventId], subscriber: p.subscriber, purpose: p.purposeOfUse, token: p.patientToken },
+    );
+    assert.ok((entry.details?.['resourceTypes'] as string[]).includes('Patient'));
+  });
+  assert.equal(audit[1]!.details?.['deidentified'], true);
+  const trail = JSON.stringify(audit);
+  for (const phi of Object.values(PHI)) assert.equal(trail.includes(phi), false, `the disclosure entries hold no ${phi.length}-character seeded value`);
+});
+
+test('a replay aimed at one subscriber projects and discloses to that subscriber only', () => {
+  const event = seededEvent({ replayId: 'rp-1' });
+  const out = projectRecord(inbound(event, { replayId: 'rp-1', replaySubscribers: 'research' }), { validators, projector, now });
+  assert.deepEqual(out.map((r) => [r.topic, (r.value as { subscriber?: string; details?: Record<string, unknown> }).subscriber ?? (r.value as AuditEntry).details?.['subscriber']]), [
+    [Topics.projected, 'research'],
+    ['conduit.audit.inbox.v1', 'research'],
+  ]);
+  assert.equal((out[1]!.value as AuditEntry).details?.['replay'], true);
+});
