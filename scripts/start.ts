@@ -1,5 +1,6 @@
-// `npm start`: brings up Redis, Kafka, topics and the four services, sends the demo ADT^A01 and
-// prints what the care-management subscriber receives. Ctrl-C stops everything it started.
+// `npm start`: brings up Redis, Kafka, topics, the four pipeline services and the ops API, sends the
+// demo ADT^A01 and prints what the care-management subscriber receives. Ctrl-C stops everything it
+// started.
 import { join } from 'node:path';
 import { createKafkaClient, deriveEventId, parseBrokerList, readTopicUntil } from '@conduit/bus';
 import { subscriberTopic } from '@conduit/events';
@@ -8,18 +9,22 @@ import { createLogger } from '@conduit/log';
 import { ensureEnvironment } from './lib/environment.ts';
 import { readHl7File } from './lib/hl7-file.ts';
 import { devBroker } from './lib/kafka-broker.ts';
+import { devOpsAuth } from './lib/ops-token.ts';
 import { localDir, repoRoot } from './lib/paths.ts';
 import { serviceEnv } from './lib/service-env.ts';
-import { serviceNames, spawnService } from './lib/service-process.ts';
+import { allServiceNames, spawnService } from './lib/service-process.ts';
 import { waitForPort } from './lib/wait-port.ts';
 
 const mllpPort = Number(process.env['CONDUIT_MLLP_PORT'] ?? 2575);
+const opsPort = Number(process.env['CONDUIT_OPS_PORT'] ?? 8470);
 const sample = join(repoRoot, 'deploy/demo/samples/adt-a01.hl7');
 const subscriber = 'care-management';
 
 const env = await ensureEnvironment();
 const logDir = join(localDir, 'logs');
-const services = serviceNames.map((name) => spawnService(name, serviceEnv(name, { kafkaBrokers: env.kafkaBrokers, mllpPort }), join(logDir, `${name}.log`)));
+const auth = await devOpsAuth();
+const settings = { kafkaBrokers: env.kafkaBrokers, mllpPort, redisUrl: env.redisUrl, ops: { port: opsPort, jwksFile: auth.jwksFile, issuer: auth.issuer } };
+const services = allServiceNames.map((name) => spawnService(name, serviceEnv(name, settings), join(logDir, `${name}.log`)));
 
 let stopping = false;
 async function stopAll(code: number): Promise<never> {
@@ -43,6 +48,7 @@ for (const s of services) {
 }
 
 await waitForPort('127.0.0.1', mllpPort, 30000);
+await waitForPort('127.0.0.1', opsPort, 30000);
 console.log(`conduit: ingest listens for MLLP on 127.0.0.1:${mllpPort}; service logs in ${logDir}`);
 const [message] = readHl7File(sample);
 const header = readHeader(parseHl7(message!));
@@ -60,4 +66,6 @@ if (!found) {
 }
 console.log(`conduit: ${subscriberTopic(subscriber)} received:\n${JSON.stringify(JSON.parse(found!.value.toString('utf8')), null, 2)}`);
 console.log(`\nconduit is running. Send more with:  npm run send -- <file.hl7>   (e.g. npm run send -- ${join('deploy/demo/samples/adt-a01.hl7')})`);
+console.log(`The ops API listens on http://127.0.0.1:${opsPort}/v1 (OpenAPI at /v1/openapi.json). A 12-hour demo admin token is in ${auth.tokenFile}:`);
+console.log(`  CONDUIT_OPS_URL=http://127.0.0.1:${opsPort} CONDUIT_OPS_TOKEN_FILE=${auth.tokenFile} npm run conduit -- health      (also: dlq list, replay create --help, audit verify)`);
 console.log(`Ctrl-C stops the services${env.brokerStartedHere ? ' and the local broker' : ''}.`);

@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
+import { exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { createKafkaClient, parseBrokerList, provisionTopics, readTopicUntil, type ReadRecord } from '@conduit/bus';
 import { createLogger } from '@conduit/log';
 import { createRedisClient, type RedisClient } from '@conduit/queue';
+import { signOpsToken } from '../lib/ops-token.ts';
 import { repoRoot } from '../lib/paths.ts';
 import { serviceEnv } from '../lib/service-env.ts';
 import { spawnService, type ServiceProcess } from '../lib/service-process.ts';
@@ -14,7 +15,6 @@ import { waitForPort } from '../lib/wait-port.ts';
 import { getFreePort } from './free-port.ts';
 
 export const ISSUER = 'https://idp.test.conduit.dev';
-export const AUDIENCE = 'conduit-ops';
 
 export interface TokenOptions {
   readonly sub?: string;
@@ -140,16 +140,11 @@ export async function startOps(options: OpsHarnessOptions = {}): Promise<OpsHarn
     kafka,
     redis,
     process: () => proc,
-    async token(o = {}) {
-      const now = Math.floor(Date.now() / 1000);
-      return new SignJWT({ ...(o.scopes ? { scope: o.scopes.join(' ') } : {}), ...(o.roles ? { roles: o.roles } : {}), client_id: 'ops-test' })
-        .setProtectedHeader({ alg: 'ES256', kid })
-        .setIssuer(ISSUER)
-        .setAudience(AUDIENCE)
-        .setSubject(o.sub ?? 'alice@hospital.test')
-        .setIssuedAt(now - 120)
-        .setExpirationTime(now + (o.expiresInS ?? 300))
-        .sign((o.forged ? forger.privateKey : privateKey) as CryptoKey);
+    token(o = {}) {
+      return signOpsToken((o.forged ? forger.privateKey : privateKey) as CryptoKey, kid, {
+        issuer: ISSUER, sub: o.sub ?? 'alice@hospital.test', clientId: 'ops-test', expiresInS: o.expiresInS ?? 300,
+        ...(o.scopes ? { scopes: o.scopes } : {}), ...(o.roles ? { roles: o.roles } : {}),
+      });
     },
     async api(method, path, o = {}) {
       const res = await fetch(`${url}${path}`, {
