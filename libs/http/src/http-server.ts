@@ -19,7 +19,6 @@ export function createHttpServer(o: HttpServerOptions): FastifyInstance {
   const options: FastifyServerOptions & { https?: object } = {
     loggerInstance: o.logger.child({ component: 'http' }),
     bodyLimit: o.bodyLimitBytes ?? 16 * 1024 * 1024,
-    disableRequestLogging: false,
     ...(o.https ? { https: { minVersion: 'TLSv1.2', ...o.https } } : {}),
   };
   const app = Fastify(options) as unknown as FastifyInstance;
