@@ -1,1 +1,2 @@
-export { derivePatientKey, deriveToken } from './keyed-hash.ts';
+export { derivePatientKey, deriveToken, tokenMessage, tokenOf } from './keyed-hash.ts';
+export { createKeyedHash, type KeyedHash } from './fast-hmac.ts';

@@ -1,6 +1,6 @@
 import { createCipheriv } from 'node:crypto';
 import { ConduitError } from '@conduit/errors';
-import { createKeyedHash, type KeyedHash } from './keyed-hash.ts';
+import { createKeyedHash, tokenMessage, tokenOf, type KeyedHash } from '@conduit/keys';
 import { RESOURCE_DIGEST_BYTES, digestResourceIds } from './resource-digest.ts';
 
 /** Secrets for tokens and pseudonymous ids. They come from configuration, never from a contract. */
@@ -64,7 +64,7 @@ export function createDomainTokens(keys: ProjectionKeys, domain: string): Domain
     }
     return v;
   };
-  const token = (m: string) => mac.digestBase64url(m).slice(0, 32);
+  const token = (m: string) => tokenOf(mac, m);
   const resourceIds = (digests: Buffer): string[] => {
     const hex = prp.update(digests).toString('hex');
     const out: string[] = [];
@@ -73,9 +73,9 @@ export function createDomainTokens(keys: ProjectionKeys, domain: string): Domain
   };
   return {
     domain,
-    identifier: (system, value) => cached(`token\u0000${domain}\u0000${system}\u0000${value}`, token),
+    identifier: (system, value) => cached(tokenMessage(domain, system, value), token),
     identifierFormatPreserving: (system, value) => cached(`fpt\u0000${domain}\u0000${system}\u0000${value}`, (m) => formatPreserving(mac, m, value)),
-    patient: (patientKey) => cached(`token\u0000${domain}\u0000patient-key\u0000${patientKey}`, token),
+    patient: (patientKey) => cached(tokenMessage(domain, 'patient-key', patientKey), token),
     resourceId: (resourceType, id) => cached(`resource\u0000${resourceType}\u0000${id}`, () => resourceIds(digestResourceIds([{ resourceType, sourceId: id }]))[0]!),
     resourceIds,
   };

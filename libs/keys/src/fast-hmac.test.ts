@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { createKeyedHash } from './keyed-hash.ts';
+import { createKeyedHash } from './fast-hmac.ts';
 
 test('createKeyedHash equals createHmac sha256 for short, block-size and long keys', () => {
   // The last two exceed the reused scratch buffer (2,048 bytes) and take the allocating path.
