@@ -123,8 +123,8 @@ export async function createCommitPublisher(kafka: Kafka, options: CommitPublish
       const byTopic = new Map<string, Message[]>();
       let bytes = 0;
       for (const r of records) {
-        const value = JSON.stringify(r.value);
-        bytes += Buffer.byteLength(value);
+        const value = Buffer.isBuffer(r.value) ? r.value : JSON.stringify(r.value);
+        bytes += Buffer.isBuffer(value) ? value.length : Buffer.byteLength(value);
         const list = byTopic.get(r.topic) ?? [];
         list.push({ key: r.key, value, headers: encodeHeaders(r.headers), ...(r.timestamp !== undefined ? { timestamp: String(r.timestamp) } : {}) });
         byTopic.set(r.topic, list);

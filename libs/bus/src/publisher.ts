@@ -1,6 +1,6 @@
-import { Partitioners, type Kafka, type Producer, CompressionTypes } from 'kafkajs';
-import { ConduitError } from '@conduit/errors';
-import { encodeHeaders, type EnvelopeHeaders } from './headers.ts';
+import type { Kafka } from 'kafkajs';
+import { createCommitPublisher } from './commit-publisher.ts';
+import type { EnvelopeHeaders } from './headers.ts';
 
 export interface BusRecord {
   readonly topic: string;
@@ -25,81 +25,16 @@ export interface PublisherOptions {
 }
 
 /**
- * An idempotent producer (acks=-1, one request in flight). Concurrent send() calls once broke
- * kafkajs's sequence numbers (stack notes), so all writes go through one batching queue.
+ * The stages' publisher: the commit publisher's idempotent producer (acks=-1, one request in
+ * flight, concurrent callers' records merged into the next request), answering each call with its
+ * acknowledgment. A call that times out is failed while kafkajs may still be retrying its request;
+ * the next request waits for that one to settle, never running beside it (stack notes: concurrent
+ * sends broke idempotent sequence numbers). The stage then retries from its committed offset.
  */
 export async function createPublisher(kafka: Kafka, options: PublisherOptions = {}): Promise<Publisher> {
-  const producer: Producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-    allowAutoTopicCreation: false,
-  });
-  await producer.connect();
-  const timeoutMs = options.timeoutMs ?? 10000;
-  let pending: { records: readonly BusRecord[]; resolve: () => void; reject: (e: unknown) => void }[] = [];
-  let inFlight: Promise<void> | null = null;
-
-  async function send(records: readonly BusRecord[]): Promise<void> {
-    const byTopic = new Map<string, { key: string | null; value: string | Buffer; headers: ReturnType<typeof encodeHeaders>; timestamp?: string }[]>();
-    for (const r of records) {
-      const list = byTopic.get(r.topic) ?? [];
-      list.push({
-        key: r.key,
-        value: Buffer.isBuffer(r.value) ? r.value : JSON.stringify(r.value),
-        headers: encodeHeaders(r.headers),
-        ...(r.timestamp !== undefined ? { timestamp: String(r.timestamp) } : {}),
-      });
-      byTopic.set(r.topic, list);
-    }
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ConduitError('CDT_KAFKA_WRITE_FAILED', `no acknowledgment within ${timeoutMs} ms`)), timeoutMs);
-    });
-    try {
-      await Promise.race([
-        producer.sendBatch({
-          acks: -1,
-          timeout: timeoutMs,
-          compression: CompressionTypes.None,
-          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-        }),
-        timeout,
-      ]);
-    } catch (err) {
-      if (err instanceof ConduitError) throw err;
-      throw new ConduitError('CDT_KAFKA_WRITE_FAILED', (err as Error).name, { cause: err });
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  // Callers that arrive while a batch is in flight are sent together in the next one: one
-  // request in flight keeps idempotent sequence numbers intact, and batching keeps throughput.
-  function drain(): void {
-    if (inFlight || pending.length === 0) return;
-    const batch = pending;
-    pending = [];
-    inFlight = send(batch.flatMap((p) => p.records)).then(
-      () => batch.forEach((p) => p.resolve()),
-      (err: unknown) => batch.forEach((p) => p.reject(err)),
-    ).finally(() => {
-      inFlight = null;
-      drain();
-    });
-  }
-
+  const writer = await createCommitPublisher(kafka, { deadlineMs: options.timeoutMs ?? 10000 });
   return {
-    publish(records) {
-      if (records.length === 0) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        pending.push({ records, resolve, reject });
-        drain();
-      });
-    },
-    async disconnect() {
-      while (inFlight) await inFlight;
-      await producer.disconnect();
-    },
+    publish: (records) => writer.write(records).acknowledged,
+    disconnect: () => writer.disconnect(),
   };
 }
