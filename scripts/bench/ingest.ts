@@ -16,19 +16,13 @@ import { createLogger } from '@conduit/log';
 import { MllpClient } from '@conduit/mllp';
 import { getFreePort } from '../e2e/free-port.ts';
 import { serviceEnv } from '../lib/service-env.ts';
-import { spawnService } from '../lib/service-process.ts';
+import { serviceV8Flags, spawnService } from '../lib/service-process.ts';
 import { waitForPort } from '../lib/wait-port.ts';
 
 const SERIAL_MESSAGES = 3000;
 const PARALLEL_CONNECTIONS = 8;
 const PARALLEL_MESSAGES = 8000;
 const WARMUP_MESSAGES = 500;
-/**
- * V8's young generation grows to 64 MB semi-spaces under this allocation rate on a large-memory
- * host (about 130 MB of RSS for short-lived garbage); 8 MB keeps RSS down at no measured cost.
- * The setting we recommend for ingest processes, passed the way an operator would.
- */
-const INGEST_NODE_OPTIONS = process.env['CONDUIT_BENCH_INGEST_NODE_OPTIONS'] ?? '--max-semi-space-size=8';
 
 /** Half ADT^A01 (~0.8 KB), half ORU^R01 with 20 OBX (~2.3 KB); every control id unique. */
 function makeWorkload(count: number, run: string): string[] {
@@ -127,7 +121,6 @@ export async function runIngestBench(): Promise<Record<string, number>> {
     CONDUIT_RAW_TOPIC: topic,
     CONDUIT_DEDUPE_PREFIX: `bench:${run}:dedupe`,
     REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-    ...(INGEST_NODE_OPTIONS ? { NODE_OPTIONS: INGEST_NODE_OPTIONS } : {}),
   }, join(dir, 'ingest.log'));
   const bare = await createBareProducer(kafka);
   const clients: MllpClient[] = [];
@@ -159,7 +152,7 @@ export async function runIngestBench(): Promise<Record<string, number>> {
     const parallel = await peakRss(pid, () => drive(`ingest MLLP, ${PARALLEL_CONNECTIONS} connections`, makeWorkload(PARALLEL_MESSAGES, `${run}q`), PARALLEL_CONNECTIONS, viaMllp));
 
     const bytes = serialLoad.reduce((n, p) => n + p.length, 0) / serialLoad.length;
-    console.log(`ingest bench: ${SERIAL_MESSAGES} + ${PARALLEL_MESSAGES} messages (half ADT^A01, half ORU^R01 with 20 OBX; ${Math.round(bytes)} B/message average), broker ${brokers}, topic with 6 partitions, acks=-1, idempotent producer; ingest NODE_OPTIONS=${INGEST_NODE_OPTIONS || '(none)'}`);
+    console.log(`ingest bench: ${SERIAL_MESSAGES} + ${PARALLEL_MESSAGES} messages (half ADT^A01, half ORU^R01 with 20 OBX; ${Math.round(bytes)} B/message average), broker ${brokers}, topic with 6 partitions, acks=-1, idempotent producer; ingest V8 flags ${serviceV8Flags.ingest.join(' ') || '(none)'}`);
     console.log(`${''.padEnd(32)}${'msg/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}`);
     for (const p of [bareSerial, serial.result, bareParallel, parallel.result]) {
       console.log(`${p.name.padEnd(32)}${Math.round(p.perSecond).toLocaleString('en-US').padStart(9)}${p.p50Ms.toFixed(2).padStart(9)}${p.p99Ms.toFixed(2).padStart(9)}`);

@@ -5,7 +5,7 @@
 // Run: node_modules/.bin/node scripts/bench/project.ts
 //
 // RSS is a per-process figure, so each measurement runs in a fresh child process: once with the V8
-// flag the project service should run with (NODE_OPTIONS=--max-semi-space-size=8: projection churns
+// flags the project service runs with (serviceV8Flags, scripts/lib/service-process.ts: projection churns
 // short-lived objects and V8 otherwise grows the young generation to 64 MB), once with V8 defaults.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
 import type { CanonicalEvent } from '@conduit/events';
 import { createProjector, loadContracts, type SubscriberContract } from '@conduit/projection';
 import { repoRoot } from '../lib/paths.ts';
+import { serviceV8Flags } from '../lib/service-process.ts';
 import { seededRandom } from './lib/seeded-random.ts';
 
 const TARGET_EVENTS_PER_SECOND = 20_000;
@@ -189,7 +190,7 @@ function measure(): Figures {
   };
 }
 
-const SERVICE_V8_FLAGS = ['--max-semi-space-size=8'];
+const SERVICE_V8_FLAGS = serviceV8Flags.project;
 
 function measureInChild(v8Flags: readonly string[]): Figures {
   const r = spawnSync(process.execPath, [...v8Flags, import.meta.filename, '--measure'], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });

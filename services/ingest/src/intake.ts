@@ -4,7 +4,7 @@ import { ConduitError, isConduitError } from '@conduit/errors';
 import { Topics } from '@conduit/events';
 import { decodeHl7Bytes, parseHl7, readHeader, validateMessage, type Hl7Charset, type Hl7Header, type Hl7Message, type IssueLocation } from '@conduit/hl7v2';
 import type { ConduitLogger } from '@conduit/log';
-import type { DedupeClaim, DedupeStore } from '@conduit/queue';
+import type { DedupeClaim, DedupeStore } from '@conduit/queue/dedupe';
 import { isSourceAllowed, type ListenerConfig } from './listener-config.ts';
 import { buildRawRecord, fingerprintOf } from './raw-record.ts';
 

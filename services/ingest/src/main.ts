@@ -3,7 +3,7 @@ import { parseConfig, readSecret, type Env } from '@conduit/config';
 import { createCommitPublisher, createKafkaClient, parseBrokerList } from '@conduit/bus';
 import { createLogger, type ConduitLogger } from '@conduit/log';
 import { createMetricsRegistry } from '@conduit/metrics';
-import { createDedupeStore } from '@conduit/queue';
+import { createDedupeStore } from '@conduit/queue/dedupe';
 import configSchema from '../../../schemas/config/ingest.schema.json' with { type: 'json' };
 import { startHttpListener } from './http-listener.ts';
 import { createIngestMetrics } from './ingest-metrics.ts';
