@@ -251,7 +251,6 @@ export class Hl7Segment {
       this.moveCursor(1, this.start + 3, this.start + 4);
       return true;
     }
-    const sep = this.g.delimiters.field;
     // Field n starts after the n-th separator; in a header segment after the (n-1)-th, because
     // the first separator is itself MSH-1.
     const target = this.header ? n - 1 : n;
@@ -268,11 +267,12 @@ export class Hl7Segment {
       i++;
       k = 1;
     }
+    // A character loop, not indexOf: the fields skipped are mostly short or empty (PV1's run of
+    // `||||`), where a call per separator costs more than comparing the characters.
+    const f = this.g.field;
     while (k < target) {
-      const p = src.indexOf(sep, i);
-      if (p === -1 || p >= end) return false;
-      i = p + 1;
-      k++;
+      if (i >= end) return false;
+      if (src.charCodeAt(i++) === f) k++;
     }
     this.moveCursor(n, i, -1);
     return true;
@@ -318,8 +318,10 @@ export class Hl7Segment {
     }
     let vs = r === rep && cc === c && ss === s ? i : -1;
     let esc = false;
+    const classes = g.classes;
     for (; i < to; i++) {
-      const cls = classOf(g, src.charCodeAt(i));
+      const ch = src.charCodeAt(i);
+      const cls = ch < 128 ? classes[ch]! : classOf(g, ch);
       if (cls === 0) continue;
       if (cls === CLASS_FIELD) {
         this.ce = i;
