@@ -33,15 +33,6 @@ test('the validator reports structural errors, invariants and bundle rules with 
   assert.deepEqual(validator.validateBundle(duplicate).filter((i) => i.severity === 'error').map((e) => e.constraint), ['bdl-7']);
 });
 
-test('repeated resources are validated once (memo on exact JSON) with the same answer', () => {
-  const memoized = createFhirValidator({ memoSize: 10 });
-  const bad = bundleOf(HEADER, { resourceType: 'Practitioner', id: 'p', birthDate: 'nope' }, { resourceType: 'Observation', id: 'q', code: { text: 'x' } });
-  const first = memoized.validateBundle(bad);
-  assert.deepEqual(memoized.validateBundle(bad), first);
-  assert.equal(first.filter((i) => i.severity === 'error').length, 2);
-  assert.deepEqual(memoized.stats?.(), { hits: 1, misses: 1, size: 1 }, 'a result (Observation) is new in every message and not remembered');
-});
-
 test('mapToCanonical refuses a bundle its validator rejects with CDT_MAP_FHIR_INVALID naming the paths only', () => {
   const rejecting: FhirValidator = {
     resourceTypes: [],
