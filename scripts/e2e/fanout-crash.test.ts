@@ -46,13 +46,17 @@ test('fanout killed (SIGKILL) in the middle of 1,000 events and restarted delive
 
   const first = start();
   // The burst goes on while fanout dies: production starts once fanout delivers, and fanout is
-  // killed once webhooks are flowing, long before production ends.
+  // killed once webhooks are flowing. Production holds at half the burst until the kill, so on a
+  // slow machine the kill still lands mid-burst, and the second half is produced into the outage.
   const produceChunk = (i: number) => fx.produce([...forBoth.slice(i, i + 50), ...forPull.slice(i, i + 50)]);
   await produceChunk(0);
   await receiver.until((rs) => rs.length >= 1, 90000);
   let produced = 50;
+  let killed!: () => void;
+  const kill = new Promise<void>((r) => (killed = r));
   const production = (async () => {
     for (let i = 50; i < EVENTS; i += 50) {
+      if (i === EVENTS / 2) await kill;
       await new Promise((r) => setTimeout(r, 40));
       await produceChunk(i);
       produced = i + 50;
@@ -61,6 +65,7 @@ test('fanout killed (SIGKILL) in the middle of 1,000 events and restarted delive
   await receiver.until((rs) => rs.length >= 150, 90000);
   first.child.kill('SIGKILL');
   const producedAtKill = produced;
+  killed();
   await new Promise((r) => first.child.once('exit', r));
   assert.ok(producedAtKill < EVENTS, `killed mid-burst (${producedAtKill} of ${EVENTS} produced)`);
   await production;
