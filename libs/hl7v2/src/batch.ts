@@ -24,7 +24,7 @@ const ENVELOPE = new Set(['FHS', 'BHS', 'BTS', 'FTS']);
 
 export function parseHl7Batch(text: string, options: ParseOptions = {}): Hl7Batch {
   const delimiters = readDelimitersAt(text, 0);
-  const bounds = locateSegments(text, 0, text.length, delimiters.field, options.lenientSegmentTerminators === true);
+  const { bounds } = locateSegments(text, 0, text.length, delimiters.field, options.lenientSegmentTerminators === true);
   const grammar = grammarOf(delimiters);
   const envelope: Hl7Segment[] = [];
   const messages: Hl7Message[] = [];
@@ -33,7 +33,7 @@ export function parseHl7Batch(text: string, options: ParseOptions = {}): Hl7Batc
     if (messageStart !== -1) messages.push(parseHl7(text.slice(messageStart, at), options));
     messageStart = -1;
   };
-  for (let i = 0; i < bounds.length; i += 3) {
+  for (let i = 0; i < bounds.length; i += 2) {
     const start = bounds[i]!;
     const name = text.slice(start, start + 3);
     if (name === 'MSH') {
@@ -43,7 +43,7 @@ export function parseHl7Batch(text: string, options: ParseOptions = {}): Hl7Batc
       closeMessage(start);
       envelope.push(new Hl7Segment(text, grammar, start, bounds[i + 1]!));
     } else if (messageStart === -1) {
-      throw new ConduitError('CDT_HL7_NOT_HL7', `segment ${i / 3 + 1} is outside any message`);
+      throw new ConduitError('CDT_HL7_NOT_HL7', `segment ${i / 2 + 1} is outside any message`);
     }
   }
   closeMessage(text.length);

@@ -8,15 +8,23 @@ import { ConduitError } from '@conduit/errors';
  * terminator (a file's final newline) is tolerated.
  */
 
+/** Where each segment of a text is, in order. */
+export interface SegmentTable {
+  /** Start and end offset of segment i at 2i and 2i + 1. */
+  readonly bounds: number[];
+  /** Segment i's ID packed into one number (three character codes), for lookups by name. */
+  readonly names: number[];
+}
+
 /**
- * Start offset, end offset and packed name (three character codes in one number) of every
- * segment in text[from, to), as triples in one array. Throws a ConduitError when the text is
- * not a sequence of segments: a segment that does not begin with a segment ID, or segments run
- * together with spaces or line feeds.
+ * Locates every segment in text[from, to). Throws a ConduitError when the text is not a sequence
+ * of segments: a segment that does not begin with a segment ID, or segments run together with
+ * spaces or line feeds.
  */
-export function locateSegments(text: string, from: number, to: number, fieldSep: string, lenient: boolean): number[] {
+export function locateSegments(text: string, from: number, to: number, fieldSep: string, lenient: boolean): SegmentTable {
   const fs = fieldSep.charCodeAt(0);
   const bounds: number[] = [];
+  const names: number[] = [];
   let p = from;
   let cr = text.indexOf('\r', p);
   let lf = lenient ? text.indexOf('\n', p) : -1;
@@ -26,28 +34,35 @@ export function locateSegments(text: string, from: number, to: number, fieldSep:
     let e = cr === -1 || cr > to ? to : cr;
     if (lf !== -1 && lf < e) e = lf;
     if (e > p) {
-      if (startsWithSegmentId(text, p, e, fs)) {
-        bounds.push(p, e, (text.charCodeAt(p) << 16) | (text.charCodeAt(p + 1) << 8) | text.charCodeAt(p + 2));
+      const name = segmentIdAt(text, p, e, fs);
+      if (name !== -1) {
+        bounds.push(p, e);
+        names.push(name);
       } else if (!(e === to && isBlank(text, p, e))) {
         // A blank tail (a trailing newline after the last CR) is tolerated; anything else is not.
         throw text.charCodeAt(p) === 0x0a
-          ? new ConduitError('CDT_HL7_BAD_SEGMENT_TERMINATOR', `line feed after segment ${bounds.length / 3}`)
-          : new ConduitError('CDT_HL7_BAD_SEGMENT_ID', `segment ${bounds.length / 3 + 1}`);
+          ? new ConduitError('CDT_HL7_BAD_SEGMENT_TERMINATOR', `line feed after segment ${names.length}`)
+          : new ConduitError('CDT_HL7_BAD_SEGMENT_ID', `segment ${names.length + 1}`);
       }
     }
     p = e + 1;
   }
-  refuseRunTogetherSegments(text, from, to, fieldSep, lenient, bounds.length / 3);
-  return bounds;
+  refuseRunTogetherSegments(text, from, to, fieldSep, lenient, names.length);
+  return { bounds, names };
 }
 
-/** [A-Z][A-Z0-9]{2} followed by the field separator or the end of the segment (segment IDs, v2.5 chapter 2). */
-function startsWithSegmentId(text: string, p: number, e: number, fs: number): boolean {
-  if (e - p < 3) return false;
+/**
+ * The segment ID that text[p, e) starts with, packed into one number (three character codes), or
+ * -1 when it does not start with one: [A-Z][A-Z0-9]{2} followed by the field separator or the end
+ * of the segment (segment IDs, v2.5 chapter 2).
+ */
+function segmentIdAt(text: string, p: number, e: number, fs: number): number {
+  if (e - p < 3) return -1;
   const a = text.charCodeAt(p);
   const b = text.charCodeAt(p + 1);
   const c = text.charCodeAt(p + 2);
-  return a >= 0x41 && a <= 0x5a && isUpperOrDigit(b) && isUpperOrDigit(c) && (e === p + 3 || text.charCodeAt(p + 3) === fs);
+  const isId = a >= 0x41 && a <= 0x5a && isUpperOrDigit(b) && isUpperOrDigit(c) && (e === p + 3 || text.charCodeAt(p + 3) === fs);
+  return isId ? (a << 16) | (b << 8) | c : -1;
 }
 
 function isUpperOrDigit(c: number): boolean {
@@ -75,7 +90,7 @@ function refuseRunTogetherSegments(text: string, from: number, to: number, field
   let lf = lenient ? -1 : text.indexOf('\n', from);
   const fs = fieldSep.charCodeAt(0);
   while (lf !== -1 && lf < to) {
-    if (startsWithSegmentId(text, lf + 1, Math.min(to, lf + 5), fs) && lf + 4 < to) {
+    if (segmentIdAt(text, lf + 1, Math.min(to, lf + 5), fs) !== -1 && lf + 4 < to) {
       throw new ConduitError('CDT_HL7_BAD_SEGMENT_TERMINATOR', 'segments separated by line feeds');
     }
     lf = text.indexOf('\n', lf + 1);

@@ -1,6 +1,6 @@
 import { readDelimiters, type Hl7Delimiters } from './delimiters.ts';
 import type { HexCharset } from './escape.ts';
-import { locateSegments } from './locate-segments.ts';
+import { locateSegments, type SegmentTable } from './locate-segments.ts';
 import { grammarOf, Hl7Segment, type Hl7Grammar, type SegmentContext } from './segment.ts';
 
 /*
@@ -27,24 +27,24 @@ export interface ParseOptions {
 
 export function parseHl7(text: string, options: ParseOptions = {}): Hl7Message {
   const delimiters = readDelimiters(text);
-  const bounds = locateSegments(text, 0, text.length, delimiters.field, options.lenientSegmentTerminators === true);
-  return new ParsedMessage(text, delimiters, bounds);
+  const table = locateSegments(text, 0, text.length, delimiters.field, options.lenientSegmentTerminators === true);
+  return new ParsedMessage(text, delimiters, table);
 }
 
 class ParsedMessage implements Hl7Message, SegmentContext {
   readonly raw: string;
   readonly delimiters: Hl7Delimiters;
   private readonly grammar: Hl7Grammar;
-  private readonly bounds: number[];
+  private readonly table: SegmentTable;
   private readonly views: (Hl7Segment | undefined)[];
   private all: Hl7Segment[] | undefined;
   private hex: HexCharset | undefined;
 
-  constructor(text: string, delimiters: Hl7Delimiters, bounds: number[]) {
+  constructor(text: string, delimiters: Hl7Delimiters, table: SegmentTable) {
     this.raw = text;
     this.delimiters = delimiters;
-    this.bounds = bounds;
-    this.views = new Array<Hl7Segment | undefined>(bounds.length / 3);
+    this.table = table;
+    this.views = new Array<Hl7Segment | undefined>(table.names.length);
     this.grammar = grammarOf(delimiters);
   }
 
@@ -67,21 +67,21 @@ class ParsedMessage implements Hl7Message, SegmentContext {
 
   segment(name: string): Hl7Segment | undefined {
     const code = nameCode(name);
-    const b = this.bounds;
-    for (let i = 2; i < b.length; i += 3) if (b[i] === code) return this.at((i - 2) / 3);
+    const names = this.table.names;
+    for (let i = 0; i < names.length; i++) if (names[i] === code) return this.at(i);
     return undefined;
   }
 
   segmentsNamed(name: string): Hl7Segment[] {
     const out: Hl7Segment[] = [];
     const code = nameCode(name);
-    const b = this.bounds;
-    for (let i = 2; i < b.length; i += 3) if (b[i] === code) out.push(this.at((i - 2) / 3));
+    const names = this.table.names;
+    for (let i = 0; i < names.length; i++) if (names[i] === code) out.push(this.at(i));
     return out;
   }
 
   private at(i: number): Hl7Segment {
-    return (this.views[i] ??= new Hl7Segment(this.raw, this.grammar, this.bounds[3 * i]!, this.bounds[3 * i + 1]!, this));
+    return (this.views[i] ??= new Hl7Segment(this.raw, this.grammar, this.table.bounds[2 * i]!, this.table.bounds[2 * i + 1]!, this));
   }
 }
 

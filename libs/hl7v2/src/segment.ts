@@ -12,7 +12,9 @@ import { unescapeValue, type HexCharset } from './escape.ts';
  * A segment is a view [start, end) over its message's text. Nothing is split up front: a read
  * scans only the characters up to the value it needs, and two cursors remember where the last
  * field started and where the last value ended, so reading in ascending order (what mappers
- * do) walks each segment once.
+ * do) walks each segment once. What a read only passes over (the rest of a field, a long field
+ * before the wanted one) is left to indexOf, which runs at memchr speed; a JS loop costs a
+ * character-representation check per character, so it is kept to short spans.
  */
 
 /** Delimiters as character codes, shared by every message with the same delimiters. */
@@ -23,8 +25,6 @@ export interface Hl7Grammar {
   readonly repetition: number;
   readonly escape: number;
   readonly subcomponent: number;
-  /** For character codes below 128: 0 for data, else the delimiter class (CLASS_*). */
-  readonly classes: Uint8Array;
 }
 
 /** What a segment asks of the message it belongs to. */
@@ -33,11 +33,6 @@ export interface SegmentContext {
   hexCharset(): HexCharset;
 }
 
-const CLASS_COMPONENT = 1;
-const CLASS_SUBCOMPONENT = 2;
-const CLASS_REPETITION = 3;
-const CLASS_ESCAPE = 4;
-const CLASS_FIELD = 5;
 const QUOTE = 34;
 
 const grammars = new WeakMap<Hl7Delimiters, Hl7Grammar>();
@@ -55,15 +50,6 @@ export function grammarOf(d: Hl7Delimiters): Hl7Grammar {
 }
 
 function buildGrammar(d: Hl7Delimiters): Hl7Grammar {
-  const classes = new Uint8Array(128);
-  const mark = (ch: string, cls: number) => {
-    if (ch.charCodeAt(0) < 128) classes[ch.charCodeAt(0)] = cls;
-  };
-  mark(d.component, CLASS_COMPONENT);
-  mark(d.subcomponent, CLASS_SUBCOMPONENT);
-  mark(d.repetition, CLASS_REPETITION);
-  mark(d.escape, CLASS_ESCAPE);
-  mark(d.field, CLASS_FIELD);
   return Object.freeze({
     delimiters: d,
     field: d.field.charCodeAt(0),
@@ -71,24 +57,15 @@ function buildGrammar(d: Hl7Delimiters): Hl7Grammar {
     repetition: d.repetition.charCodeAt(0),
     escape: d.escape.charCodeAt(0),
     subcomponent: d.subcomponent.charCodeAt(0),
-    classes,
   });
-}
-
-function classOf(g: Hl7Grammar, ch: number): number {
-  // Delimiters are ASCII in every feed we know; a non-ASCII one still works, more slowly.
-  if (ch < 128) return g.classes[ch]!;
-  return ch === g.component ? CLASS_COMPONENT : ch === g.subcomponent ? CLASS_SUBCOMPONENT : ch === g.repetition ? CLASS_REPETITION : ch === g.escape ? CLASS_ESCAPE : ch === g.field ? CLASS_FIELD : 0;
 }
 
 /** MSH, FHS, BHS: the segments whose field 1 is the separator (v2.5 §2.5.4, §2.10.3). */
 function isHeaderName(src: string, p: number, end: number): boolean {
   if (end - p < 3) return false;
   const a = src.charCodeAt(p);
-  const b = src.charCodeAt(p + 1);
-  const c = src.charCodeAt(p + 2);
-  if (a === 0x4d) return b === 0x53 && c === 0x48;
-  return (a === 0x46 || a === 0x42) && b === 0x48 && c === 0x53;
+  if (a === 0x4d) return src.charCodeAt(p + 1) === 0x53 && src.charCodeAt(p + 2) === 0x48;
+  return (a === 0x46 || a === 0x42) && src.charCodeAt(p + 1) === 0x48 && src.charCodeAt(p + 2) === 0x53;
 }
 
 const LATIN1: SegmentContext = { hexCharset: () => 'latin1' };
@@ -171,9 +148,11 @@ export class Hl7Segment {
     const to = this.fieldEnd();
     if (to === from) return 0;
     if (this.header && (n === 1 || n === 2)) return 1;
-    const r = this.g.repetition;
+    // A slice is a view (no copy) that keeps indexOf from searching past the field.
+    const field = this.src.slice(from, to);
+    const sep = this.g.delimiters.repetition;
     let count = 1;
-    for (let i = from; i < to; i++) if (this.src.charCodeAt(i) === r) count++;
+    for (let i = field.indexOf(sep); i !== -1; i = field.indexOf(sep, i + 1)) count++;
     return count;
   }
 
@@ -267,12 +246,23 @@ export class Hl7Segment {
       i++;
       k = 1;
     }
-    // A character loop, not indexOf: the fields skipped are mostly short or empty (PV1's run of
-    // `||||`), where a call per separator costs more than comparing the characters.
+    // Most fields skipped are empty or short (PV1's run of `||||`, OBX-1's set ID), which a
+    // character loop passes fastest; after four characters of one field the rest of it is left to
+    // indexOf, which wins on the long ones (MSH-3 to MSH-8, PV1's doctors).
     const f = this.g.field;
+    let run = 0;
     while (k < target) {
       if (i >= end) return false;
-      if (src.charCodeAt(i++) === f) k++;
+      if (src.charCodeAt(i++) === f) {
+        k++;
+        run = 0;
+      } else if (++run === 4) {
+        const p = src.indexOf(this.g.delimiters.field, i);
+        if (p === -1 || p >= end) return false;
+        i = p + 1;
+        k++;
+        run = 0;
+      }
     }
     this.moveCursor(n, i, -1);
     return true;
@@ -316,45 +306,58 @@ export class Hl7Segment {
       ss = this.ks;
       i = this.kp;
     }
-    let vs = r === rep && cc === c && ss === s ? i : -1;
+    const fieldSep = g.field;
+    const componentSep = g.component;
+    const subcomponentSep = g.subcomponent;
+    const repetitionSep = g.repetition;
+    // Two loops, one to the value's start and one to its end: each compiles to tighter code than
+    // one loop tracking both, and nearly every character read is in the second. The delimiters
+    // are compared as locals: a lookup table costs more loads and checks per character.
+    if (r !== rep || cc !== c || ss !== s) {
+      for (;;) {
+        if (i >= to) {
+          if (i === this.end) this.ce = i;
+          return false;
+        }
+        const ch = src.charCodeAt(i++);
+        if (ch === componentSep) {
+          cc++;
+          ss = 1;
+        } else if (ch === subcomponentSep) {
+          ss++;
+        } else if (ch === repetitionSep) {
+          if (++r > rep) return false;
+          cc = 1;
+          ss = 1;
+        } else if (ch === fieldSep) {
+          this.ce = i - 1;
+          return false;
+        } else {
+          continue;
+        }
+        if (r === rep && cc === c && ss === s) break;
+      }
+    }
+    // Here (r, cc, ss) = (rep, c, s). The cursor is saved before the value's end is sought, so the
+    // loop below carries fewer live values.
+    this.kn = n;
+    this.kr = rep;
+    this.kc = c;
+    this.ks = s;
+    this.vs = i;
+    const escape = g.escape;
     let esc = false;
-    const classes = g.classes;
     for (; i < to; i++) {
       const ch = src.charCodeAt(i);
-      const cls = ch < 128 ? classes[ch]! : classOf(g, ch);
-      if (cls === 0) continue;
-      if (cls === CLASS_FIELD) {
+      if (ch === fieldSep) {
         this.ce = i;
         break;
       }
-      if (cls === CLASS_COMPONENT) {
-        if (vs !== -1) break;
-        cc++;
-        ss = 1;
-        if (r === rep && cc === c && s === 1) vs = i + 1;
-      } else if (cls === CLASS_SUBCOMPONENT) {
-        if (vs !== -1) break;
-        ss++;
-        if (r === rep && cc === c && ss === s) vs = i + 1;
-      } else if (cls === CLASS_REPETITION) {
-        if (vs !== -1) break;
-        r++;
-        if (r > rep) return false;
-        cc = 1;
-        ss = 1;
-        if (r === rep && c === 1 && s === 1) vs = i + 1;
-      } else if (vs !== -1) {
-        esc = true;
-      }
+      if (ch === componentSep || ch === subcomponentSep || ch === repetitionSep) break;
+      if (ch === escape) esc = true;
     }
     if (i === this.end) this.ce = i;
-    if (vs === -1) return false;
-    this.kn = n;
-    this.kr = r;
-    this.kc = cc;
-    this.ks = ss;
     this.kp = i;
-    this.vs = vs;
     this.ve = i;
     this.vEsc = esc;
     return true;
