@@ -10,11 +10,12 @@ export const allServiceNames = [...serviceNames, 'ops'] as const;
 export type ServiceName = (typeof allServiceNames)[number];
 
 /**
- * V8 flags each service runs with, here and in its package.json start script. Ingest, normalize and
- * project allocate short-lived garbage fast; V8 then grows the young generation to 64 MB
- * semi-spaces (about 130 MB of RSS on a large-memory host). Smaller semi-spaces keep them under
- * their 150 MB budget; ingest also trades some peak speed for a heap that grows less under load
- * (--optimize-for-size: 165 MB → 123 MB peak in scripts/bench/ingest.ts, its rates still on target).
+ * V8 flags each service runs with, here and in its package.json start script (a test holds the two
+ * in step). Ingest, normalize and project allocate short-lived garbage fast; V8 then grows the
+ * young generation to 64 MB semi-spaces (about 130 MB of RSS on a large-memory host). Smaller
+ * semi-spaces keep them under their 150 MB budget; ingest also trades some peak speed for a heap
+ * that grows less under load (--optimize-for-size: 165 MB → 123 MB peak in
+ * scripts/bench/ingest.ts, its rates still on target).
  */
 export const serviceV8Flags: Readonly<Record<ServiceName, readonly string[]>> = {
   ingest: ['--max-semi-space-size=4', '--optimize-for-size'],

@@ -10,18 +10,25 @@ export type IdentifiedResource = Resource & { id: string };
  * references within a Bundle by fullUrl); the ids are UUID-shaped for that reason.
  */
 export class BundleBuilder {
-  private readonly byId = new Map<string, IdentifiedResource>();
+  /** By type, then id (no `Type/id` key strings to build for every add); `order` keeps the adding order. */
+  private readonly byType = new Map<string, Map<string, IdentifiedResource>>();
+  private readonly order: IdentifiedResource[] = [];
 
   add<T extends IdentifiedResource>(resource: T): T {
-    const key = `${resource.resourceType}/${resource.id}`;
-    const existing = this.byId.get(key);
+    let byId = this.byType.get(resource.resourceType);
+    if (!byId) {
+      byId = new Map();
+      this.byType.set(resource.resourceType, byId);
+    }
+    const existing = byId.get(resource.id);
     if (existing) return existing as T;
-    this.byId.set(key, resource);
+    byId.set(resource.id, resource);
+    this.order.push(resource);
     return resource;
   }
 
   has(resourceType: string, id: string): boolean {
-    return this.byId.has(`${resourceType}/${id}`);
+    return this.byType.get(resourceType)?.has(id) === true;
   }
 
   /** Entries in the order resources were added, with `first` (the MessageHeader) ahead of them. */
@@ -32,7 +39,7 @@ export class BundleBuilder {
       if (resource) out.push({ fullUrl: `urn:uuid:${r.id}`, resource });
     };
     if (first) push(first);
-    for (const r of this.byId.values()) if (r !== first) push(r);
+    for (const r of this.order) if (r !== first) push(r);
     return out;
   }
 }

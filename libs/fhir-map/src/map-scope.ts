@@ -3,7 +3,7 @@ import type { BundleBuilder } from './bundle-builder.ts';
 import type { DateConverter } from './datatypes/dtm.ts';
 import type { IdentifierSystemResolver } from './identifier-systems.ts';
 import { deriveResourceId } from './resource-id.ts';
-import { SegmentReader } from './segment-reader.ts';
+import { delimiterClasses, SegmentReader } from './segment-reader.ts';
 
 /** Everything one message's mapping shares: readers with usage tracking, the bundle, converters. */
 export interface MapScope {
@@ -30,20 +30,30 @@ export function createMapScope(o: {
   systems: IdentifierSystemResolver;
   sendingFacility: string;
 }): MapScope {
-  const readers = new Map<number, SegmentReader>();
   const segments = o.message.segments;
+  const readers = new Map<number, SegmentReader>();
+  const classes = delimiterClasses(o.message.delimiters);
+  const ids = new Map<string, string>();
   return {
     ...o,
     readers,
     reader(index) {
       let r = readers.get(index);
       if (!r) {
-        r = new SegmentReader(segments[index]!, index);
+        r = new SegmentReader(segments[index]!, index, classes);
         readers.set(index, r);
       }
       return r;
     },
-    id: (resourceType, ...parts) => deriveResourceId(resourceType, ...parts),
+    id(resourceType, ...parts) {
+      const key = parts.length === 2 ? `${resourceType}|${parts[0]}|${parts[1]}` : `${resourceType}|${parts.join('|')}`;
+      let id = ids.get(key);
+      if (id === undefined) {
+        id = deriveResourceId(resourceType, ...parts);
+        ids.set(key, id);
+      }
+      return id;
+    },
     positionId: (resourceType, reader, ...parts) => deriveResourceId(resourceType, o.eventId, `${reader.name}@${reader.index}`, ...parts.map(String)),
   };
 }

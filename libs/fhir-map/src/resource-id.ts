@@ -1,11 +1,18 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Deterministic resource id: re-normalizing the same message yields the same ids, and the same
  * patient (authority + identifier) gets the same Patient id across messages. Hashed so that no
- * identifier appears in an id; formatted as a UUID so `urn:uuid:` fullUrls are valid.
+ * identifier appears in an id; formatted as a UUID so `urn:uuid:` fullUrls are valid. The one-shot
+ * `crypto.hash` (no Hash object per call) matters: a bundle derives a hundred ids.
  */
 export function deriveResourceId(resourceType: string, ...parts: readonly string[]): string {
-  const hex = createHash('sha256').update([resourceType, ...parts].join('\u0000')).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
+  let input = resourceType;
+  for (const part of parts) input += `\u0000${part}`;
+  const hex = hash('sha256', input, 'hex');
+  // Version 8 (RFC 9562 §5.8) in the 13th digit; variant 10xx in the 17th: 8, 9, a or b by the hash's two low bits there.
+  const variant = VARIANT[parseInt(hex[16]!, 16) & 3]!;
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
+
+const VARIANT = '89ab';

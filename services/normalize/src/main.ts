@@ -1,6 +1,7 @@
 import { extendConfigSchema, parseConfig, readSecret, type Env } from '@conduit/config';
 import { createKafkaClient, createPublisher, parseBrokerList, runStage } from '@conduit/bus';
 import { Topics, createRecordValidators, deadLetterFor } from '@conduit/events';
+import { createFhirValidator, loadMappingSettings } from '@conduit/fhir-map';
 import { createLogger, type ConduitLogger } from '@conduit/log';
 import { connectDlqSealer, type DlqSealingConfig } from '@conduit/queue/dlq-sealer';
 import dlqSealingSchema from '../../../schemas/config/dlq-sealing.schema.json' with { type: 'json' };
@@ -12,6 +13,8 @@ interface NormalizeConfig extends DlqSealingConfig {
   readonly CONDUIT_LOG_LEVEL: 'info';
   readonly CONDUIT_KAFKA_CLIENT_ID?: string;
   readonly CONDUIT_GROUP_ID: string;
+  readonly CONDUIT_HL7_TIME_ZONE: string;
+  readonly CONDUIT_IDENTIFIER_SYSTEMS_FILE?: string;
 }
 
 export interface NormalizeService {
@@ -24,6 +27,8 @@ export async function main(env: Env = process.env): Promise<NormalizeService> {
   const patientKeySecret = readSecret(env, 'CONDUIT_PATIENT_KEY');
   const logger = createLogger({ name: 'normalize', level: config.CONDUIT_LOG_LEVEL });
   const validators = createRecordValidators();
+  const mapping = loadMappingSettings({ timeZone: config.CONDUIT_HL7_TIME_ZONE, identifierSystemsFile: config.CONDUIT_IDENTIFIER_SYSTEMS_FILE });
+  const fhirValidator = createFhirValidator();
   const kafka = createKafkaClient({ brokers: parseBrokerList(config.KAFKA_BROKERS), clientId: config.CONDUIT_KAFKA_CLIENT_ID ?? 'conduit-normalize', logger });
   const publisher = await createPublisher(kafka);
   const dlq = connectDlqSealer('normalize', config, env);
@@ -33,7 +38,7 @@ export async function main(env: Env = process.env): Promise<NormalizeService> {
     topics: [Topics.raw],
     publisher,
     logger,
-    handle: (record) => normalizeRecord(record, { validators, patientKeySecret }),
+    handle: (record) => normalizeRecord(record, { validators, patientKeySecret, fhirValidator, mapping }),
     deadLetter: deadLetterFor('normalize', { sealer: dlq.sealer }),
   });
   return {

@@ -1,12 +1,15 @@
 import type { BusRecord, InboundRecord } from '@conduit/bus';
 import { ConduitError } from '@conduit/errors';
 import { SchemaIds, Topics, assertValid, decodeRecord, type RecordValidators } from '@conduit/events';
-import { mapToCanonical } from '@conduit/fhir-map';
+import { mapToCanonical, type FhirValidator, type MappingSettings } from '@conduit/fhir-map';
 import { parseHl7 } from '@conduit/hl7v2';
 
 export interface NormalizeDeps {
   readonly validators: RecordValidators;
   readonly patientKeySecret: Buffer;
+  /** Created once per process: loading the R4 definitions is the costly part. */
+  readonly fhirValidator: FhirValidator;
+  readonly mapping: MappingSettings;
 }
 
 /** raw record → canonical record; mapping or validation failures throw catalogued errors (→ DLQ). */
@@ -19,6 +22,8 @@ export function normalizeRecord(input: InboundRecord, deps: NormalizeDeps): BusR
     receivedAt: raw.receivedAt,
     listener: raw.listener,
     patientKeySecret: deps.patientKeySecret,
+    ...deps.mapping,
+    validator: deps.fhirValidator,
     ...(input.headers.replayId ? { replayId: input.headers.replayId } : {}),
   });
   assertValid(deps.validators.canonical, event);

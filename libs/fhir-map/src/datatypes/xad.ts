@@ -2,7 +2,11 @@ import type { Address } from '@medplum/fhirtypes';
 import type { MapScope } from '../map-scope.ts';
 import type { Components } from '../segment-reader.ts';
 import { ADDRESS_TYPE, ADDRESS_USE } from '../vocab/patient.ts';
-import { toPeriod } from './period.ts';
+import { toPeriod, type Place } from './period.ts';
+
+/** XAD.13 effective date, else XAD.12.1 (DR); XAD.14 expiration date, else XAD.12.2. */
+const PERIOD_START: readonly Place[] = [[13, 1], [12, 1]];
+const PERIOD_END: readonly Place[] = [[14, 1], [12, 2]];
 
 const uses: Readonly<Record<string, Address['use']>> = ADDRESS_USE;
 const types: Readonly<Record<string, Address['type']>> = ADDRESS_TYPE;
@@ -32,7 +36,7 @@ export function toAddress(scope: MapScope, c: Components): Address | undefined {
     state: c.get(4) || undefined,
     postalCode: c.get(5) || undefined,
     country: c.get(6) || undefined,
-    period: toPeriod(scope, c, [[13, 1], [12, 1]], [[14, 1], [12, 2]]),
+    period: toPeriod(scope, c, PERIOD_START, PERIOD_END),
   };
   if (!address.line && !address.city && !address.district && !address.state && !address.postalCode && !address.country && !tract) {
     if (code) c.drop(7);

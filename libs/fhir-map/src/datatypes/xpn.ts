@@ -2,7 +2,11 @@ import type { Extension, HumanName } from '@medplum/fhirtypes';
 import type { MapScope } from '../map-scope.ts';
 import type { Components } from '../segment-reader.ts';
 import { NAME_TYPE } from '../vocab/patient.ts';
-import { toPeriod, type WithPrimitiveExtension } from './period.ts';
+import { toPeriod, type WithPrimitiveExtension, type Place } from './period.ts';
+
+/** XPN.12 effective date, else XPN.10.1 (DR); XPN.13 expiration date, else XPN.10.2. */
+const PERIOD_START: readonly Place[] = [[12, 1], [10, 1]];
+const PERIOD_END: readonly Place[] = [[13, 1], [10, 2]];
 
 const nameTypes: Readonly<Record<string, HumanName['use']>> = NAME_TYPE;
 
@@ -32,7 +36,7 @@ export function toHumanNames(scope: MapScope, c: Components): HumanName[] {
   const typeCode = c.get(7);
   const use = nameTypes[typeCode];
   if (typeCode && !use) c.drop(7);
-  const period = toPeriod(scope, c, [[12, 1], [10, 1]], [[13, 1], [10, 2]]);
+  const period = toPeriod(scope, c, PERIOD_START, PERIOD_END);
   const names: WithPrimitiveExtension<HumanName, 'family'>[] = [];
   if (family || familyExt.length || given.length || suffix.length || prefix) {
     names.push({

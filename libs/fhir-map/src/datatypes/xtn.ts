@@ -2,7 +2,11 @@ import type { ContactPoint, Extension } from '@medplum/fhirtypes';
 import type { MapScope } from '../map-scope.ts';
 import type { Components } from '../segment-reader.ts';
 import { TELECOM_EQUIPMENT, TELECOM_USE } from '../vocab/patient.ts';
-import { toPeriod, type WithPrimitiveExtension } from './period.ts';
+import { toPeriod, type WithPrimitiveExtension, type Place } from './period.ts';
+
+/** XTN.13 effective start date, XTN.14 expiration date. */
+const PERIOD_START: readonly Place[] = [[13, 1]];
+const PERIOD_END: readonly Place[] = [[14, 1]];
 
 const uses: Readonly<Record<string, ContactPoint['use']>> = TELECOM_USE;
 const equipment: Readonly<Record<string, { readonly system: ContactPoint['system']; readonly use?: ContactPoint['use'] }>> = TELECOM_EQUIPMENT;
@@ -61,6 +65,6 @@ export function toContactPoint(scope: MapScope, c: Components, defaultUse?: Cont
     value,
     use,
     rank: rankNumber,
-    period: toPeriod(scope, c, [[13, 1]], [[14, 1]]),
+    period: toPeriod(scope, c, PERIOD_START, PERIOD_END),
   };
 }

@@ -1,11 +1,15 @@
 import type { HumanName, Identifier, Practitioner, Reference } from '@medplum/fhirtypes';
 import { referenceTo } from '../bundle-builder.ts';
 import { v2Table } from '../code-systems.ts';
-import { toPeriod } from '../datatypes/period.ts';
+import { toPeriod, type Place } from '../datatypes/period.ts';
 import type { Hd } from '../identifier-systems.ts';
 import type { MapScope } from '../map-scope.ts';
 import type { Components, SegmentReader } from '../segment-reader.ts';
 import { NAME_TYPE } from '../vocab/patient.ts';
+
+/** XCN.19 effective date, XCN.20 expiration date. */
+const PERIOD_START: readonly Place[] = [[19, 1]];
+const PERIOD_END: readonly Place[] = [[20, 1]];
 
 const nameTypes: Readonly<Record<string, HumanName['use']>> = NAME_TYPE;
 
@@ -58,7 +62,7 @@ export function practitionerFromXcn(scope: MapScope, reader: SegmentReader, fiel
   if (useCode && !use) c.drop(10);
   const hasName = family !== '' || given.length > 0 || prefix !== '' || suffix.length > 0;
   const name: HumanName | undefined = hasName
-    ? { use, family: family || undefined, given: given.length ? given : undefined, prefix: prefix ? [prefix] : undefined, suffix: suffix.length ? suffix : undefined, period: toPeriod(scope, c, [[19, 1]], [[20, 1]]) }
+    ? { use, family: family || undefined, given: given.length ? given : undefined, prefix: prefix ? [prefix] : undefined, suffix: suffix.length ? suffix : undefined, period: toPeriod(scope, c, PERIOD_START, PERIOD_END) }
     : undefined;
   return addPractitioner(scope, reader, field, rep, { identifier, name });
 }
