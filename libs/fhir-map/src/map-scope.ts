@@ -2,7 +2,7 @@ import type { Hl7Message } from '@conduit/hl7v2';
 import type { BundleBuilder } from './bundle-builder.ts';
 import type { DateConverter } from './datatypes/dtm.ts';
 import type { IdentifierSystemResolver } from './identifier-systems.ts';
-import { deriveResourceId } from './resource-id.ts';
+import { deriveResourceId, resourceIdInput, resourceIdOf } from './resource-id.ts';
 import { delimiterClasses, SegmentReader } from './segment-reader.ts';
 
 /** Everything one message's mapping shares: readers with usage tracking, the bundle, converters. */
@@ -45,12 +45,14 @@ export function createMapScope(o: {
       }
       return r;
     },
+    // A message names the same practitioners and organizations in many segments (OBX-16, OBX-25
+    // of every result): each id is hashed once per message.
     id(resourceType, ...parts) {
-      const key = parts.length === 2 ? `${resourceType}|${parts[0]}|${parts[1]}` : `${resourceType}|${parts.join('|')}`;
-      let id = ids.get(key);
+      const input = resourceIdInput(resourceType, parts);
+      let id = ids.get(input);
       if (id === undefined) {
-        id = deriveResourceId(resourceType, ...parts);
-        ids.set(key, id);
+        id = resourceIdOf(input);
+        ids.set(input, id);
       }
       return id;
     },

@@ -1,14 +1,14 @@
 import { hash } from 'node:crypto';
 
-/**
- * Deterministic resource id: re-normalizing the same message yields the same ids, and the same
- * patient (authority + identifier) gets the same Patient id across messages. Hashed so that no
- * identifier appears in an id; formatted as a UUID so `urn:uuid:` fullUrls are valid. The one-shot
- * `crypto.hash` (no Hash object per call) matters: a bundle derives a hundred ids.
- */
-export function deriveResourceId(resourceType: string, ...parts: readonly string[]): string {
+/** What a resource id is the hash of: the type and the parts, NUL-separated. */
+export function resourceIdInput(resourceType: string, parts: readonly string[]): string {
   let input = resourceType;
   for (const part of parts) input += `\u0000${part}`;
+  return input;
+}
+
+/** The id of a resourceIdInput; the one-shot `crypto.hash` (no Hash object per call) matters at a hundred ids a bundle. */
+export function resourceIdOf(input: string): string {
   const hex = hash('sha256', input, 'hex');
   // Version 8 (RFC 9562 §5.8) in the 13th digit; variant 10xx in the 17th: 8, 9, a or b by the hash's two low bits there.
   const variant = VARIANT[parseInt(hex[16]!, 16) & 3]!;
@@ -16,3 +16,12 @@ export function deriveResourceId(resourceType: string, ...parts: readonly string
 }
 
 const VARIANT = '89ab';
+
+/**
+ * Deterministic resource id: re-normalizing the same message yields the same ids, and the same
+ * patient (authority + identifier) gets the same Patient id across messages. Hashed so that no
+ * identifier appears in an id; formatted as a UUID so `urn:uuid:` fullUrls are valid.
+ */
+export function deriveResourceId(resourceType: string, ...parts: readonly string[]): string {
+  return resourceIdOf(resourceIdInput(resourceType, parts));
+}
