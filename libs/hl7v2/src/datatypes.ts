@@ -6,43 +6,75 @@
  * Values are passed unescaped; an empty value is "not sent" and is the caller's business.
  */
 
-const DTM = /^(\d{4})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:\.\d{1,4})?)?)?)?)?)?([+-]\d{4})?$/;
 const DT = /^(\d{4})(?:(\d{2})(?:(\d{2}))?)?$/;
 const NM = /^[+-]?(?:\d+\.?\d*|\.\d+)$/;
 
+const ZERO = 0x30;
+const DOT = 0x2e;
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+
+/** The two-digit number at v[i], or -1 when either character is not a digit. */
+function twoDigits(v: string, i: number): number {
+  const a = v.charCodeAt(i) - ZERO;
+  const b = v.charCodeAt(i + 1) - ZERO;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * A character scan rather than a regular expression: every message carries several DTMs (each
+ * OBX-14), and at the edge they are checked before the sender gets its ACK.
+ */
 export function isValidDtm(value: string): boolean {
-  const m = DTM.exec(value);
-  if (m === null) return false;
-  const [, , month, day, hour, minute, second, offset] = m;
-  if (!isValidDate(Number(m[1]), month, day)) return false;
-  if (hour !== undefined && Number(hour) > 23) return false;
-  if (minute !== undefined && Number(minute) > 59) return false;
-  // 60 is a leap second, which DTM allows (it follows ISO 8601).
-  if (second !== undefined && Number(second) > 60) return false;
-  if (offset !== undefined) {
-    const h = Number(offset.slice(1, 3));
-    const min = Number(offset.slice(3, 5));
-    if (h > 14 || min > 59) return false;
+  const n = value.length;
+  let digits = 0;
+  while (digits < n && digits < 15) {
+    const ch = value.charCodeAt(digits);
+    if (ch < ZERO || ch > ZERO + 9) break;
+    digits++;
   }
-  return true;
+  if (digits < 4 || digits > 14 || digits % 2 !== 0) return false;
+  let i = digits;
+  if (i < n && value.charCodeAt(i) === DOT) {
+    if (digits !== 14) return false;
+    const from = ++i;
+    while (i < n && i - from < 5 && value.charCodeAt(i) >= ZERO && value.charCodeAt(i) <= ZERO + 9) i++;
+    if (i === from || i - from > 4) return false;
+  }
+  if (i < n) {
+    const sign = value.charCodeAt(i);
+    if ((sign !== PLUS && sign !== MINUS) || n - i !== 5) return false;
+    const h = twoDigits(value, i + 1);
+    const min = twoDigits(value, i + 3);
+    if (h < 0 || h > 14 || min < 0 || min > 59) return false;
+  }
+  const year = twoDigits(value, 0) * 100 + twoDigits(value, 2);
+  if (digits >= 6 && !isValidDate(year, twoDigits(value, 4), digits >= 8 ? twoDigits(value, 6) : NO_DAY)) return false;
+  if (digits >= 10 && twoDigits(value, 8) > 23) return false;
+  if (digits >= 12 && twoDigits(value, 10) > 59) return false;
+  // 60 is a leap second, which DTM allows (it follows ISO 8601).
+  return digits < 14 || twoDigits(value, 12) <= 60;
 }
 
 export function isValidDt(value: string): boolean {
   const m = DT.exec(value);
-  return m !== null && isValidDate(Number(m[1]), m[2], m[3]);
+  return m !== null && (m[2] === undefined || isValidDate(Number(m[1]), Number(m[2]), m[3] === undefined ? NO_DAY : Number(m[3])));
 }
 
 export function isValidNm(value: string): boolean {
   return NM.test(value);
 }
 
-function isValidDate(year: number, month: string | undefined, day: string | undefined): boolean {
-  if (month === undefined) return true;
-  const mo = Number(month);
-  if (mo < 1 || mo > 12) return false;
-  if (day === undefined) return true;
-  const d = Number(day);
-  return d >= 1 && d <= new Date(Date.UTC(year, mo, 0)).getUTCDate();
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+const NO_DAY = -1;
+
+/** Month 1-12, day NO_DAY when none was given. Proleptic Gregorian leap years, as ISO 8601. */
+function isValidDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12) return false;
+  if (day === NO_DAY) return true;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day >= 1 && day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
 }
 
 /** SN comparators and separators (v2.5 2.A, SN). */

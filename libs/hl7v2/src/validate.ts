@@ -96,12 +96,17 @@ export function validateMessage(message: Hl7Message, options: ValidationOptions 
 
 type Report = (code: string, location: IssueLocation) => void;
 
+const NONE: readonly number[] = [];
+
 function checkSegment(seg: Hl7Segment, sequence: number, extraRequired: readonly number[] | undefined, options: ValidationOptions, at: Report): void {
   const name = seg.name;
   const loc = (field: number, repetition?: number, component?: number): IssueLocation => ({
     segment: name, sequence, field, ...(repetition ? { repetition } : {}), ...(component ? { component } : {}),
   });
-  for (const field of [...(REQUIRED_FIELDS[name] ?? []), ...(extraRequired ?? [])]) {
+  for (const field of REQUIRED_FIELDS[name] ?? NONE) {
+    if (!seg.hasValue(field)) at('CDT_HL7_REQUIRED_FIELD_MISSING', loc(field));
+  }
+  for (const field of extraRequired ?? NONE) {
     if (!seg.hasValue(field)) at('CDT_HL7_REQUIRED_FIELD_MISSING', loc(field));
   }
   for (const field of TIMESTAMP_FIELDS[name] ?? []) {
@@ -150,24 +155,27 @@ const CODED_TRIPLETS = [1, 4, 10] as const;
 
 function checkCodedLoinc(seg: Hl7Segment, field: number, loc: Locate, at: Report): void {
   for (const c of CODED_TRIPLETS) {
-    if (seg.get(field, 1, c + 2) === 'LN' && !isValidLoinc(seg.get(field, 1, c))) at('CDT_HL7_INVALID_LOINC', loc(field, 1, c));
+    // Identifier before coding system: the segment's cursor then only moves forward.
+    const code = seg.get(field, 1, c);
+    if (seg.get(field, 1, c + 2) === 'LN' && !isValidLoinc(code)) at('CDT_HL7_INVALID_LOINC', loc(field, 1, c));
   }
 }
 
+/** Fields in ascending order, so each read resumes the segment's cursor instead of rescanning. */
 function checkObservation(seg: Hl7Segment, loc: Locate, options: ValidationOptions, at: Report): void {
   const type = seg.get(2);
+  if (type !== '' && !VALUE_TYPES.has(type)) at('CDT_HL7_UNKNOWN_VALUE_TYPE', loc(2));
+  checkCodedLoinc(seg, 3, loc, at);
   const hasValue = seg.hasValue(5);
   if (type === '' && hasValue) at('CDT_HL7_REQUIRED_FIELD_MISSING', loc(2));
-  if (type !== '' && !VALUE_TYPES.has(type)) at('CDT_HL7_UNKNOWN_VALUE_TYPE', loc(2));
-  const status = seg.get(11);
-  if (status !== '' && !RESULT_STATUSES.has(status)) at('CDT_HL7_INVALID_RESULT_STATUS', loc(11));
-  checkCodedLoinc(seg, 3, loc, at);
   if (hasValue) checkObservationValue(seg, type, loc, at);
   for (const c of CODED_TRIPLETS) {
-    if (seg.get(6, 1, c + 2) !== 'UCUM') continue;
     const unit = seg.get(6, 1, c);
+    if (seg.get(6, 1, c + 2) !== 'UCUM') continue;
     if (!(options.ucum ?? defaultUcum()).isValidUnit(unit)) at('CDT_HL7_INVALID_UCUM_UNIT', loc(6, 1, c));
   }
+  const status = seg.get(11);
+  if (status !== '' && !RESULT_STATUSES.has(status)) at('CDT_HL7_INVALID_RESULT_STATUS', loc(11));
 }
 
 /** OBX-5 must match OBX-2 for the types whose format we can check (v2.5 §7.4.2.5). */
