@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { compileCacheEnv } from './lib/compile-cache.ts';
 import { ensureEnvironment } from './lib/environment.ts';
 import { localDir, repoRoot } from './lib/paths.ts';
 import { scanForPhi } from './lib/phi-scan.ts';
@@ -29,7 +30,7 @@ const patterns = ['libs/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'scr
 const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--test', '--test-concurrency=2', '--test-timeout=180000', ...patterns, ...process.argv.slice(2)], {
   cwd: repoRoot,
   stdio: 'inherit',
-  env: { ...process.env, KAFKA_BROKERS: env.kafkaBrokers, REDIS_URL: env.redisUrl, CONDUIT_TEST_LOG_DIR: logDir },
+  env: { ...process.env, ...compileCacheEnv, KAFKA_BROKERS: env.kafkaBrokers, REDIS_URL: env.redisUrl, CONDUIT_TEST_LOG_DIR: logDir },
 });
 const code = await new Promise<number>((r) => child.once('exit', (c, signal) => r(c ?? (signal ? 1 : 0))));
 

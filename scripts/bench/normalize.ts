@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseHl7 } from '@conduit/hl7v2';
 import { createFhirValidator, mapToCanonical, type FhirValidator } from '@conduit/fhir-map';
+import { compileCacheEnv } from '../lib/compile-cache.ts';
 import { serviceV8Flags } from '../lib/service-process.ts';
 import { seededRandom } from './lib/seeded-random.ts';
 
@@ -182,12 +183,12 @@ export async function runNormalizeBench(): Promise<NormalizeBenchResult> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  // The RSS is the normalize service's only under the V8 flags it runs with.
+  // The RSS is the normalize service's only under the V8 flags it runs with, from the compile cache.
   const flags = serviceV8Flags.normalize;
   if (flags.every((f) => process.execArgv.includes(f))) {
     await runNormalizeBench();
   } else {
-    const child = spawnSync(process.execPath, [...process.execArgv, ...flags, fileURLToPath(import.meta.url)], { stdio: 'inherit' });
+    const child = spawnSync(process.execPath, [...process.execArgv, ...flags, fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, ...compileCacheEnv } });
     process.exit(child.status ?? 1);
   }
 }

@@ -1,6 +1,8 @@
+import { warmCompileCache } from './compile-cache.ts';
 import { devBroker } from './kafka-broker.ts';
 import { provisionDeclaredTopics } from './provision.ts';
 import { ensureRedis } from './redis-server.ts';
+import { allServiceNames } from './service-process.ts';
 
 export interface Environment {
   readonly kafkaBrokers: string;
@@ -11,7 +13,7 @@ export interface Environment {
 
 /**
  * Brings up what the engine needs: Redis, Kafka (the local broker unless KAFKA_BROKERS points
- * elsewhere) and the declared topics. Safe to run again: every step is a no-op when done.
+ * elsewhere), the declared topics and the compile cache the services start from. Safe to run again: every step is a no-op when done.
  */
 export async function ensureEnvironment(log: (line: string) => void = console.log): Promise<Environment> {
   const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -26,5 +28,6 @@ export async function ensureEnvironment(log: (line: string) => void = console.lo
   }
   const report = await provisionDeclaredTopics(kafkaBrokers);
   log(`topics: ${report.created.length} created, ${report.updated.length} updated, ${report.unchanged.length} unchanged`);
+  warmCompileCache(allServiceNames);
   return { kafkaBrokers, redisUrl, brokerStartedHere };
 }

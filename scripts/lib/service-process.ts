@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { compileCacheEnv } from './compile-cache.ts';
 import { repoRoot } from './paths.ts';
 
 /** The pipeline's services, which `npm start` and the pipeline tests run by default. */
@@ -13,12 +14,12 @@ export type ServiceName = (typeof allServiceNames)[number];
  * V8 flags each service runs with, here and in its package.json start script (a test holds the two
  * in step). Ingest, normalize and project allocate short-lived garbage fast; V8 then grows the
  * young generation to 64 MB semi-spaces (about 130 MB of RSS on a large-memory host). Smaller
- * semi-spaces keep them under their 150 MB budget; ingest also trades some peak speed for a heap
- * that grows less under load (--optimize-for-size: 165 MB → 123 MB peak in
- * scripts/bench/ingest.ts, its rates still on target).
+ * semi-spaces keep them under their 150 MB budget. Ingest's garbage is per message and small, so
+ * 2 MB semi-spaces cost it nothing measurable; --optimize-for-size, tried before, held its peak
+ * lower but cost a serial connection ~20% of its rate (scripts/bench/ingest.ts).
  */
 export const serviceV8Flags: Readonly<Record<ServiceName, readonly string[]>> = {
-  ingest: ['--max-semi-space-size=4', '--optimize-for-size'],
+  ingest: ['--max-semi-space-size=2'],
   normalize: ['--max-semi-space-size=8'],
   project: ['--max-semi-space-size=8'],
   fanout: [],
@@ -38,7 +39,7 @@ export function spawnService(name: ServiceName, env: Record<string, string>, log
   const out = openSync(logFile, 'a');
   const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...serviceV8Flags[name], join(repoRoot, 'services', name, 'src/start.ts')], {
     cwd: repoRoot,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...compileCacheEnv, ...env },
     stdio: ['ignore', out, out],
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));

@@ -3,4 +3,5 @@ import { createLogger } from '@conduit/log';
 import { main, type IngestService } from './main.ts';
 
 let service: IngestService | undefined;
-runService('ingest', async () => (service = await main()), () => service?.logger ?? createLogger({ name: 'ingest' }));
+// Only as the entry point: importing the module (warmCompileCache does) starts nothing.
+if (import.meta.main) runService('ingest', async () => (service = await main()), () => service?.logger ?? createLogger({ name: 'ingest' }));

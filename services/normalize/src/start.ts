@@ -3,4 +3,5 @@ import { createLogger } from '@conduit/log';
 import { main, type NormalizeService } from './main.ts';
 
 let service: NormalizeService | undefined;
-runService('normalize', async () => (service = await main()), () => service?.logger ?? createLogger({ name: 'normalize' }));
+// Only as the entry point: importing the module (warmCompileCache does) starts nothing.
+if (import.meta.main) runService('normalize', async () => (service = await main()), () => service?.logger ?? createLogger({ name: 'normalize' }));

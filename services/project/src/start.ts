@@ -3,4 +3,5 @@ import { createLogger } from '@conduit/log';
 import { main, type ProjectService } from './main.ts';
 
 let service: ProjectService | undefined;
-runService('project', async () => (service = await main()), () => service?.logger ?? createLogger({ name: 'project' }));
+// Only as the entry point: importing the module (warmCompileCache does) starts nothing.
+if (import.meta.main) runService('project', async () => (service = await main()), () => service?.logger ?? createLogger({ name: 'project' }));
