@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@conduit/log';
-import { consumeRange, createKafkaClient, createPublisher, fetchOffsetsForTime, fetchWatermarks, provisionTopics, type Publisher } from './index.ts';
+import { consumeRange, createKafkaClient, createPublisher, fetchOffsetsForTime, fetchWatermarks, provisionTopics, readTopicUntil, startGroupAt, topicEnds, type Publisher } from './index.ts';
 
 // Integration test against the real broker (npm test starts it and sets KAFKA_BROKERS).
 const kafka = createKafkaClient({ brokers: (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(','), clientId: 'range-test', logger: createLogger({ name: 'range-test', level: 'silent' }) });
@@ -56,4 +56,40 @@ test('an aborted read stops early and says so; an onBatch failure ends the read 
   const aborted = await consumeRange({ kafka, topic, ranges, signal: controller.signal, onBatch: async () => controller.abort() });
   assert.equal(aborted.completed, false);
   await assert.rejects(consumeRange({ kafka, topic, ranges, onBatch: async () => { throw new Error('downstream failed'); } }), /downstream failed/);
+});
+
+test('a reader or group started at topicEnds sees only what was written after', async () => {
+  const missing = `range-test-missing-${randomUUID().slice(0, 8)}`;
+  const ends = await topicEnds(kafka, [topic, missing]);
+  assert.deepEqual([...ends.keys()], [topic], 'a topic that does not exist has no end');
+  assert.deepEqual(ends.get(topic)!.map((e) => e.offset).sort(), (await fetchWatermarks(kafka, topic)).map((m) => m.high).sort());
+  const later = (n: number) => ({ topic, key: 'other-key', value: Buffer.from(`later${n}`), headers: { eventId: `later${n}`, correlationId: 'c', schema: 't', schemaVersion: '1' } });
+  await publisher.publish([later(1), later(2)]);
+  const read = await readTopicUntil(kafka, topic, (seen) => seen.length >= 2, 30000, ends.get(topic));
+  assert.deepEqual(read.map((r) => r.value.toString()).sort(), ['later1', 'later2']);
+
+  const groupId = `range-test-${randomUUID().slice(0, 8)}`;
+  await startGroupAt(kafka, groupId, ends);
+  const admin = kafka.admin();
+  await admin.connect();
+  const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
+  await admin.disconnect();
+  assert.deepEqual(committed[0]!.partitions.map((p) => `${p.partition}:${p.offset}`).sort(), ends.get(topic)!.map((e) => `${e.partition}:${e.offset}`).sort());
+});
+
+test('a read waits for a topic created after it began; a topic never created reads nothing by the timeout', async () => {
+  const late = `test.${randomUUID().slice(0, 8)}.late`;
+  const reading = readTopicUntil(kafka, late, (seen) => seen.length >= 1, 30000);
+  await new Promise((r) => setTimeout(r, 500));
+  const admin = kafka.admin();
+  await admin.connect();
+  await provisionTopics(admin, [{ name: late, partitions: 1, replicationFactor: -1, configs: {} }]);
+  await publisher.publish([{ topic: late, key: 'k', value: Buffer.from('first'), headers: { eventId: 'late1', correlationId: 'c', schema: 't', schemaVersion: '1' } }]);
+  try {
+    assert.deepEqual((await reading).map((r) => r.value.toString()), ['first']);
+  } finally {
+    await admin.deleteTopics({ topics: [late] }).catch(() => undefined);
+    await admin.disconnect();
+  }
+  assert.deepEqual(await readTopicUntil(kafka, `test.${randomUUID().slice(0, 8)}.never`, () => true, 600), []);
 });

@@ -10,6 +10,6 @@ export { runStage, type StageOptions, type StageHandler, type DeadLetterFactory,
 export { toInboundRecord, type InboundRecord } from './inbound-record.ts';
 export { readTopicUntil, type ReadRecord } from './read-topic.ts';
 export { consumeRange, type ConsumeRangeOptions, type PartitionRange, type RangeBatch, type RangeRecord, type RangeResult } from './consume-range.ts';
-export { fetchWatermarks, fetchOffsetsForTime, type PartitionWatermarks, type PartitionOffset } from './offsets.ts';
+export { fetchWatermarks, fetchOffsetsForTime, topicEnds, startGroupAt, type PartitionWatermarks, type PartitionOffset } from './offsets.ts';
 export { describeGroupLag, type GroupLag } from './group-lag.ts';
 export { describeTopicConfig } from './topic-config.ts';

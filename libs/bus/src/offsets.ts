@@ -39,3 +39,38 @@ export function fetchOffsetsForTime(kafka: Kafka, topic: string, timestampMs: nu
     (await admin.fetchTopicOffsetsByTimestamp(topic, timestampMs)).map((p) => ({ partition: p.partition, offset: p.offset })).sort((a, b) => a.partition - b.partition),
   );
 }
+
+/**
+ * Where each of these topics ends now (its partitions' high watermarks): a reader that starts there
+ * sees only what comes after. A topic that does not exist (deleted since it was listed, as tests'
+ * scratch topics are) has no end and is left out of the map.
+ */
+export async function topicEnds(kafka: Kafka, topics: readonly string[]): Promise<Map<string, PartitionOffset[]>> {
+  const ends = new Map<string, PartitionOffset[]>();
+  for (const topic of topics) {
+    try {
+      ends.set(topic, (await fetchWatermarks(kafka, topic)).map((w) => ({ partition: w.partition, offset: w.high })));
+    } catch (error) {
+      if (!isUnknownTopic(error)) throw error;
+    }
+  }
+  return ends;
+}
+
+/** kafkajs gives up on a missing topic with its protocol error, wrapped once its retries run out. */
+function isUnknownTopic(error: unknown): boolean {
+  for (let e = error as { type?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
+  }
+  return false;
+}
+
+/**
+ * Commits these offsets for a consumer group that has no members yet, so it starts there rather
+ * than where a new group would (the beginning, for Conduit's stages).
+ */
+export function startGroupAt(kafka: Kafka, groupId: string, positions: ReadonlyMap<string, readonly PartitionOffset[]>): Promise<void> {
+  return withAdmin(kafka, async (admin) => {
+    for (const [topic, partitions] of positions) await admin.setOffsets({ groupId, topic, partitions: [...partitions] });
+  });
+}
