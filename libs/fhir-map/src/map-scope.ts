@@ -2,7 +2,7 @@ import type { Hl7Message } from '@conduit/hl7v2';
 import type { BundleBuilder } from './bundle-builder.ts';
 import type { DateConverter } from './datatypes/dtm.ts';
 import type { IdentifierSystemResolver } from './identifier-systems.ts';
-import { deriveResourceId, resourceIdInput, resourceIdOf } from './resource-id.ts';
+import { deriveResourceId, identityResourceId, resourceIdInput } from './resource-id.ts';
 import { delimiterClasses, SegmentReader } from './segment-reader.ts';
 
 /** Everything one message's mapping shares: readers with usage tracking, the bundle, converters. */
@@ -33,7 +33,6 @@ export function createMapScope(o: {
   const segments = o.message.segments;
   const readers = new Map<number, SegmentReader>();
   const classes = delimiterClasses(o.message.delimiters);
-  const ids = new Map<string, string>();
   return {
     ...o,
     readers,
@@ -45,17 +44,7 @@ export function createMapScope(o: {
       }
       return r;
     },
-    // A message names the same practitioners and organizations in many segments (OBX-16, OBX-25
-    // of every result): each id is hashed once per message.
-    id(resourceType, ...parts) {
-      const input = resourceIdInput(resourceType, parts);
-      let id = ids.get(input);
-      if (id === undefined) {
-        id = resourceIdOf(input);
-        ids.set(input, id);
-      }
-      return id;
-    },
+    id: (resourceType, ...parts) => identityResourceId(resourceIdInput(resourceType, parts)),
     positionId: (resourceType, reader, ...parts) => deriveResourceId(resourceType, o.eventId, `${reader.name}@${reader.index}`, ...parts.map(String)),
   };
 }
