@@ -17,10 +17,17 @@ export type ServiceName = (typeof allServiceNames)[number];
  * semi-spaces keep them under their 150 MB budget. Ingest's garbage is per message and small, so
  * 2 MB semi-spaces cost it nothing measurable; --optimize-for-size, tried before, held its peak
  * lower but cost a serial connection ~20% of its rate (scripts/bench/ingest.ts).
+ *
+ * Normalize's old generation is also bounded: on a large-memory host V8 lets it grow to four
+ * times what survived the last full collection, and the normalizer's peak RSS swung between
+ * 157 and 214 MB from run to run (scripts/bench/normalize.ts). V8 grows a heap with a smaller
+ * maximum by smaller steps: at 1024 MB the peak was 145–153 MB at the same rate, and the largest message
+ * ingest takes (an 8 MiB ORU of 60,000 OBX, 62 MB of JSON) still maps, at ~540 MB. A 256 MB bound
+ * held it lower but ran out of memory on that message, which would stop its partition.
  */
 export const serviceV8Flags: Readonly<Record<ServiceName, readonly string[]>> = {
   ingest: ['--max-semi-space-size=2'],
-  normalize: ['--max-semi-space-size=8'],
+  normalize: ['--max-semi-space-size=8', '--max-old-space-size=1024'],
   project: ['--max-semi-space-size=8'],
   fanout: [],
   ops: [],
