@@ -11,7 +11,9 @@
  *   except for u0009, u000D and u000A") and some non-whitespace content, as medplum checks; R4's
  *   `[ \r\n\t\S]+` means that only under Java's ASCII `\s`.
  * - code: no whitespace but single spaces (R4's words; its regex lets any whitespace through).
- * - base64Binary: medplum's alphabet and padding check (no embedded whitespace).
+ * - base64Binary: medplum's alphabet and padding check (no embedded whitespace), and a limit on the
+ *   decoded size, which R4 leaves to implementations ("systems will have to impose some
+ *   implementation based limit"): medplum's default of 1 MB unless the validator is given another.
  */
 
 /**
@@ -37,6 +39,8 @@ const ZONE = '(Z|[+-]((0\\d|1[0-3]):[0-5]\\d|14:00))';
 
 /** R4 datatypes: string "SHALL NOT exceed 1MB in size"; medplum counts UTF-16 units. */
 const MAX_STRING = 1024 * 1024;
+/** Decoded bytes of a base64Binary value when the validator is given no other limit (medplum's base64BinaryMaxBytes). */
+export const DEFAULT_BASE64_MAX_BYTES = 1024 * 1024;
 const INTEGER_MAX = 2_147_483_647;
 const BASE64 = /^[A-Za-z\d+/]+$/;
 
@@ -91,18 +95,18 @@ function dayExists(s: string): boolean {
   return day <= 28 || day <= new Date(Date.UTC(digits(0, 4), digits(5, 7), 0)).getUTCDate();
 }
 
-/** Whole 4-character groups of the base64 alphabet, `=` padding only at the end, ≤ 1 MB decoded. */
-function base64(s: string): boolean {
+/** Whole 4-character groups of the base64 alphabet, `=` padding only at the end, at most maxBytes decoded. */
+function base64(s: string, maxBytes: number): boolean {
   const padding = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0;
-  return s.length > 0 && s.length % 4 === 0 && Math.floor((s.length * 3) / 4) - padding <= MAX_STRING && BASE64.test(s.slice(0, s.length - padding));
+  return s.length > 0 && s.length % 4 === 0 && Math.floor((s.length * 3) / 4) - padding <= maxBytes && BASE64.test(s.slice(0, s.length - padding));
 }
 
-/** The value is of the type's JSON kind and meets its rule. */
-export function isValidPrimitive(type: PrimitiveType, v: unknown): boolean {
+/** The value is of the type's JSON kind and meets its rule; a base64Binary decodes to at most base64MaxBytes. */
+export function isValidPrimitive(type: PrimitiveType, v: unknown, base64MaxBytes = DEFAULT_BASE64_MAX_BYTES): boolean {
   if (typeof v === 'string') {
     if (type.kind !== 'string') return false;
     const pattern = type.pattern;
-    if (pattern === undefined) return base64(v);
+    if (pattern === undefined) return base64(v, base64MaxBytes);
     return v.length <= MAX_STRING && hasContent(v) && pattern.test(v) && (!type.calendar || dayExists(v));
   }
   if (typeof v === 'number') {

@@ -150,3 +150,19 @@ test('a RESTful reference to a type its element does not allow is a warning; urn
   assert.deepEqual(subject('Patient/p1'), []);
   assert.deepEqual(subject('Medication/m1'), [{ severity: 'warning', code: 'structure', path: 'Observation.subject' }]);
 });
+
+test('an attachment decoding to more than the limit is refused at its data: 1 MiB by default, as medplum; more when configured', () => {
+  const withPdf = (bytes: number) => ({
+    resourceType: 'DiagnosticReport', id: 'r1', status: 'final', code: { text: 'Pathology report' },
+    presentedForm: [{ contentType: 'application/pdf', data: Buffer.alloc(bytes, 0x25).toString('base64') }],
+  });
+  const tooLarge = [['value', 'DiagnosticReport.presentedForm[0].data']];
+  const MiB = 1024 * 1024;
+  assert.deepEqual(errorsOf(withPdf(MiB)), []);
+  assert.deepEqual(errorsOf(withPdf(MiB + 1)), tooLarge);
+  assert.ok(medplumErrorPaths(withPdf(1.5 * MiB)).length > 0, 'medplum refuses it by default too');
+  const larger = createResourceValidator({ base64BinaryMaxBytes: 3 * MiB });
+  const errorsWithLarger = (r: Record<string, unknown>) => larger.validate(r as unknown as Resource).filter((i) => i.severity === 'error').map((i) => [i.code, i.path]);
+  assert.deepEqual(errorsWithLarger(withPdf(3 * MiB)), []);
+  assert.deepEqual(errorsWithLarger(withPdf(3 * MiB + 1)), tooLarge);
+});

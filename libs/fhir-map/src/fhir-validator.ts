@@ -1,6 +1,6 @@
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { createFhirPathEngine, type FhirPathEngine, type Invariant, type TypedJson } from './fhir-invariants.ts';
-import { isValidPrimitive } from './fhir-primitives.ts';
+import { DEFAULT_BASE64_MAX_BYTES, isValidPrimitive } from './fhir-primitives.ts';
 import { compileFhirSchema, type ElementSpec, type FhirSchema, type PropertySpec, type TypeTable } from './fhir-schema.ts';
 import { readR4Definitions } from './structure-definitions.ts';
 
@@ -66,10 +66,13 @@ class Walk {
   /** The enclosing resources, innermost last: FHIRPath's %resource, and %rootResource first. */
   private readonly resources: TypedJson[] = [];
 
-  constructor(schema: FhirSchema, engine: FhirPathEngine, rootName: string) {
+  private readonly base64MaxBytes: number;
+
+  constructor(schema: FhirSchema, engine: FhirPathEngine, rootName: string, base64MaxBytes: number) {
     this.schema = schema;
     this.engine = engine;
     this.rootName = rootName;
+    this.base64MaxBytes = base64MaxBytes;
   }
 
   resource(value: Json, table: TypeTable): void {
@@ -199,7 +202,7 @@ class Walk {
     const type = prop.primitive;
     if (type !== undefined) {
       if (invariants.length > 0) this.invariants(invariants, v, prop.type);
-      if (!isValidPrimitive(type, v)) this.issue('value');
+      if (!isValidPrimitive(type, v, this.base64MaxBytes)) this.issue('value');
       return;
     }
     if (!isPlainObject(v)) {
@@ -298,6 +301,14 @@ class Walk {
   }
 }
 
+export interface FhirValidatorOptions {
+  /**
+   * Largest base64Binary value (an Attachment's data: a report's PDF) in decoded bytes. R4 sets
+   * no limit and leaves one to implementations; the default is medplum's, 1 MiB.
+   */
+  readonly base64BinaryMaxBytes?: number;
+}
+
 export interface ResourceValidator {
   /** Issues of one resource (a Bundle with its entries, too), with the resource's type as the root of their paths. */
   validate(resource: Resource): FhirIssue[];
@@ -311,7 +322,8 @@ export interface ResourceValidator {
  * definitions themselves are not kept. `proofs: false` has FHIRPath decide every invariant (the
  * tests hold the proofs to it).
  */
-export function createResourceValidator(options: { readonly proofs?: boolean } = {}): ResourceValidator {
+export function createResourceValidator(options: FhirValidatorOptions & { readonly proofs?: boolean } = {}): ResourceValidator {
+  const base64MaxBytes = options.base64BinaryMaxBytes ?? DEFAULT_BASE64_MAX_BYTES;
   const definitions = readR4Definitions();
   const schema = compileFhirSchema(definitions.datatypes, definitions.resources, options);
   const engine = createFhirPathEngine(() => {
@@ -325,7 +337,7 @@ export function createResourceValidator(options: { readonly proofs?: boolean } =
     },
     validate(resource) {
       const table = schema.resource(resource.resourceType);
-      const walk = new Walk(schema, engine, String(resource.resourceType));
+      const walk = new Walk(schema, engine, String(resource.resourceType), base64MaxBytes);
       if (table) walk.resource(resource as unknown as Json, table);
       else walk.issues.push({ severity: 'error', code: 'structure', path: String(resource.resourceType) });
       return walk.issues;
@@ -342,8 +354,8 @@ export function createResourceValidator(options: { readonly proofs?: boolean } =
  * entry's resource against its own type. Create it once per process (~200 ms, mostly reading the
  * definitions).
  */
-export function createFhirValidator(): FhirValidator {
-  const validator = createResourceValidator();
+export function createFhirValidator(options: FhirValidatorOptions = {}): FhirValidator {
+  const validator = createResourceValidator(options);
   return {
     resourceTypes: validator.resourceTypes,
     validateBundle: (bundle) => validator.validate(bundle),

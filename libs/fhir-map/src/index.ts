@@ -1,6 +1,6 @@
 export { mapToCanonical, defaultFhirValidator, type MappingContext } from './map-message.ts';
 export { MAPPING_VERSION } from './mapping-context.ts';
-export { createFhirValidator, type FhirValidator, type FhirIssue } from './fhir-validator.ts';
+export { createFhirValidator, type FhirValidator, type FhirValidatorOptions, type FhirIssue } from './fhir-validator.ts';
 export { EMITTED_RESOURCE_TYPES } from './structure-definitions.ts';
 export { loadMappingSettings, type MappingSettings } from './mapping-settings.ts';
 export { DEFAULT_IDENTIFIER_SYSTEMS, FALLBACK_SYSTEM_PREFIX, type IdentifierSystemTable } from './identifier-systems.ts';

@@ -15,6 +15,7 @@ interface NormalizeConfig extends DlqSealingConfig {
   readonly CONDUIT_GROUP_ID: string;
   readonly CONDUIT_HL7_TIME_ZONE: string;
   readonly CONDUIT_IDENTIFIER_SYSTEMS_FILE?: string;
+  readonly CONDUIT_FHIR_ATTACHMENT_MAX_BYTES: number;
 }
 
 export interface NormalizeService {
@@ -28,7 +29,7 @@ export async function main(env: Env = process.env): Promise<NormalizeService> {
   const logger = createLogger({ name: 'normalize', level: config.CONDUIT_LOG_LEVEL });
   const validators = createRecordValidators();
   const mapping = loadMappingSettings({ timeZone: config.CONDUIT_HL7_TIME_ZONE, identifierSystemsFile: config.CONDUIT_IDENTIFIER_SYSTEMS_FILE });
-  const fhirValidator = createFhirValidator();
+  const fhirValidator = createFhirValidator({ base64BinaryMaxBytes: config.CONDUIT_FHIR_ATTACHMENT_MAX_BYTES });
   const kafka = createKafkaClient({ brokers: parseBrokerList(config.KAFKA_BROKERS), clientId: config.CONDUIT_KAFKA_CLIENT_ID ?? 'conduit-normalize', logger });
   const publisher = await createPublisher(kafka);
   const dlq = connectDlqSealer('normalize', config, env);

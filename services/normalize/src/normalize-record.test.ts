@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InboundRecord } from '@conduit/bus';
+import { isConduitError } from '@conduit/errors';
 import { createRecordValidators, type CanonicalEvent, type RawMessageRecord } from '@conduit/events';
 import { createFhirValidator, type FhirValidator } from '@conduit/fhir-map';
 import { normalizeRecord, type NormalizeDeps } from './normalize-record.ts';
@@ -44,4 +45,18 @@ test('the process-wide validator checks every bundle, and the mapping settings r
   const patient = event.bundle.entry?.find((e) => e.resource?.resourceType === 'Patient')?.resource as { identifier?: { system?: string }[] };
   assert.equal(patient.identifier?.[0]?.system, 'https://mpi.example.org/id');
   assert.equal(eventOf(normalizeRecord(inbound(HL7), deps())).occurredAt, '2026-11-22T08:00:00+00:00', 'UTC by default');
+});
+
+test('a report PDF larger than 1 MiB is carried when the attachment limit allows it, and refused with a catalog code when not', () => {
+  const pdf = Buffer.alloc(2 * 1024 * 1024, 0x25).toString('base64');
+  const oru = [
+    'MSH|^~\\&|LAB|GOODHEALTH|CONDUIT|CONDUIT|20261122080000||ORU^R01^ORU_R01|CTL2|P|2.5.1',
+    'PID|1||MRN1^^^MPI^MR||DOE^JANE||19800401|F',
+    'OBR|1|ORD1|LAB1|11502-2^Laboratory report^LN|||20261122071500||||||||||||||||||F',
+    `OBX|1|ED|11502-2^Laboratory report^LN||^AP^PDF^Base64^${pdf}||||||F`,
+  ].join('\r');
+  const larger = createFhirValidator({ base64BinaryMaxBytes: 5 * 1024 * 1024 });
+  const event = eventOf(normalizeRecord(inbound(oru), deps({ fhirValidator: larger })));
+  assert.ok(JSON.stringify(event.bundle).includes(pdf), 'the PDF is in the bundle whole');
+  assert.throws(() => normalizeRecord(inbound(oru), deps()), (err: unknown) => isConduitError(err) && err.code === 'CDT_MAP_FHIR_INVALID' && err.message.includes('.data (value)') && !err.message.includes(pdf.slice(0, 40)));
 });
