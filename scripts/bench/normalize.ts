@@ -1,6 +1,6 @@
 // Normalize throughput per process: the service's per-record work (normalizeRecord: decode the raw
-// record, parse, map to FHIR R4, validate every resource and the canonical event) plus the JSON
-// encoding the publisher writes. `node_modules/.bin/node scripts/bench/normalize.ts` or
+// record, parse, map to FHIR R4, validate every resource and the canonical event, encode it to the
+// JSON the publisher writes). `node_modules/.bin/node scripts/bench/normalize.ts` or
 // `npm run bench normalize`.
 //
 // Workload: a deterministic mix of ADT (A01 A02 A03 A04 A08, ~3.5 KB with PD1, NK1, PV1/PV2, AL1,
@@ -113,8 +113,8 @@ interface RoundResult {
   readonly wall: number;
   /** Messages per second of this process's CPU time: what one core sustains when nothing else competes for it. */
   readonly cpu: number;
-  /** Share of the wall time spent encoding the output to JSON. */
-  readonly encodeShare: number;
+  /** Average canonical record, encoded. */
+  readonly outputBytes: number;
 }
 
 /** The raw-topic records ingest would have written for these messages (built while the clock is stopped). */
@@ -136,31 +136,22 @@ function rawRecords(texts: readonly string[], roundNo: number, first: number): I
 
 /**
  * The messages go through in batches of BATCH raw records, as the stage takes them from a fetch;
- * the clocks run only while a batch is normalized and its output encoded as the publisher encodes
- * it (libs/bus commit-publisher), so building the records is not counted.
+ * the clocks run only while a batch is normalized, so building the records is not counted.
  */
 function round(texts: readonly string[], roundNo: number, deps: NormalizeDeps): RoundResult {
   let wallMs = 0;
   let cpuMicros = 0;
-  let encodeMs = 0;
   let bytes = 0;
   for (let first = 0; first < texts.length; first += BATCH) {
     const records = rawRecords(texts.slice(first, first + BATCH), roundNo, first);
     const started = performance.now();
     const cpuStarted = process.cpuUsage();
-    for (const record of records) {
-      for (const out of normalizeRecord(record, deps)) {
-        const encodeStarted = performance.now();
-        bytes += JSON.stringify(out.value).length;
-        encodeMs += performance.now() - encodeStarted;
-      }
-    }
+    for (const record of records) for (const out of normalizeRecord(record, deps)) bytes += (out.value as Buffer).length;
     const cpu = process.cpuUsage(cpuStarted);
     cpuMicros += cpu.user + cpu.system;
     wallMs += performance.now() - started;
   }
-  if (bytes === 0) throw new Error('normalize bench: nothing was produced');
-  return { wall: texts.length / (wallMs / 1000), cpu: texts.length / (cpuMicros / 1e6), encodeShare: encodeMs / wallMs };
+  return { wall: texts.length / (wallMs / 1000), cpu: texts.length / (cpuMicros / 1e6), outputBytes: bytes / texts.length };
 }
 
 const median = (xs: readonly number[]) => {
@@ -209,12 +200,11 @@ export async function runNormalizeBench(): Promise<NormalizeBenchResult> {
   const mappingOnly = median([timed(1, passThrough).cpu, timed(2, passThrough).cpu]);
   const wall = median(rounds.map((r) => r.wall));
   const cpu = median(rounds.map((r) => r.cpu));
-  console.log(`workload        ${ROUNDS} rounds × ${MESSAGES_PER_ROUND} new messages, ~${(bytes / 1024).toFixed(2)} KB each, ~50% ADT / ~50% ORU (10–25 OBX)`);
+  console.log(`workload        ${ROUNDS} rounds × ${MESSAGES_PER_ROUND} new messages, ~${(bytes / 1024).toFixed(2)} KB each, ~50% ADT / ~50% ORU (10–25 OBX); canonical records ~${(median(rounds.map((r) => r.outputBytes)) / 1024).toFixed(1)} KB`);
   console.log(`validator load  ${validatorLoadMs.toFixed(0)} ms (R4 types + ${validator.resourceTypes.length} resource definitions)`);
   console.log(`rounds          ${rounds.map((x) => x.wall.toFixed(0)).join(', ')} messages/s wall; ${rounds.map((x) => x.cpu.toFixed(0)).join(', ')} per CPU-second`);
   console.log(`throughput      ${wall.toFixed(0)} messages/s wall (median)   target ${TARGET_PER_SECOND}   ratio ${(wall / TARGET_PER_SECOND).toFixed(2)}`);
   console.log(`                ${cpu.toFixed(0)} messages per CPU-second (median)   ratio ${(cpu / TARGET_PER_SECOND).toFixed(2)}   (wall < CPU when other processes share the cores)`);
-  console.log(`                JSON encoding of the output for the publisher: ${(median(rounds.map((r) => r.encodeShare)) * 100).toFixed(0)}% of the time`);
   console.log(`without FHIR    ${mappingOnly.toFixed(0)} messages per CPU-second with the FHIR R4 validator left out: it takes ${((1 - cpu / mappingOnly) * 100).toFixed(0)}% of the time`);
   console.log(`RSS             ${maxRss.toFixed(0)} MB peak, ${rss.toFixed(0)} MB at the end; ${mb(rssBefore).toFixed(0)} MB before the validator loaded   limit ${RSS_LIMIT_MB}   ratio ${(maxRss / RSS_LIMIT_MB).toFixed(2)}`);
   return { messagesPerSecond: wall, messagesPerCpuSecond: cpu, mappingOnlyPerCpuSecond: mappingOnly, rounds, averageMessageBytes: bytes, rssMb: maxRss, rssBeforeValidatorMb: mb(rssBefore), validatorLoadMs };

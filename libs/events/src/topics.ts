@@ -7,6 +7,13 @@ export const Topics = {
   audit: 'conduit.audit.v1',
 } as const;
 
+/**
+ * Largest record value Conduit writes to its pipeline topics: they take 10 MiB
+ * (max.message.bytes in deploy/kafka/topics.json), and 64 KiB of that is left to the key, headers
+ * and batch framing. A larger record would fail every write of its batch and stop its partition.
+ */
+export const MAX_RECORD_BYTES = 10 * 1024 * 1024 - 64 * 1024;
+
 export function subscriberTopic(subscriberId: string): string {
   return `conduit.sub.${subscriberId}.v1`;
 }

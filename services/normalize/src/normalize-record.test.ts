@@ -33,7 +33,7 @@ const deps = (over: Partial<NormalizeDeps> = {}): NormalizeDeps => ({
   ...over,
 });
 
-const eventOf = (records: ReturnType<typeof normalizeRecord>) => records[0]!.value as CanonicalEvent;
+const eventOf = (records: ReturnType<typeof normalizeRecord>) => JSON.parse((records[0]!.value as Buffer).toString('utf8')) as CanonicalEvent;
 
 test('the process-wide validator checks every bundle, and the mapping settings reach the mapping', () => {
   let validated = 0;
@@ -59,4 +59,13 @@ test('a report PDF larger than 1 MiB is carried when the attachment limit allows
   const event = eventOf(normalizeRecord(inbound(oru), deps({ fhirValidator: larger })));
   assert.ok(JSON.stringify(event.bundle).includes(pdf), 'the PDF is in the bundle whole');
   assert.throws(() => normalizeRecord(inbound(oru), deps()), (err: unknown) => isConduitError(err) && err.code === 'CDT_MAP_FHIR_INVALID' && err.message.includes('.data (value)') && !err.message.includes(pdf.slice(0, 40)));
+});
+
+test('a canonical event larger than the topic takes is refused with CDT_RECORD_TOO_LARGE, its size named, so it is dead-lettered', () => {
+  const [record] = normalizeRecord(inbound(HL7), deps());
+  const size = (record!.value as Buffer).length;
+  assert.equal(JSON.parse((record!.value as Buffer).toString('utf8')).eventId, 'e-1', 'the value is the event as JSON');
+  assert.deepEqual(normalizeRecord(inbound(HL7), deps({ maxRecordBytes: size })).length, 1, 'an event of exactly the limit is published');
+  assert.throws(() => normalizeRecord(inbound(HL7), deps({ maxRecordBytes: size - 1 })), (err: unknown) =>
+    isConduitError(err) && err.code === 'CDT_RECORD_TOO_LARGE' && !err.retriable && err.message.includes(`${size} bytes; the limit is ${size - 1}`));
 });

@@ -1,6 +1,6 @@
 import type { BusRecord, InboundRecord } from '@conduit/bus';
 import { ConduitError } from '@conduit/errors';
-import { SchemaIds, Topics, assertValid, decodeRecord, type RecordValidators } from '@conduit/events';
+import { MAX_RECORD_BYTES, SchemaIds, Topics, assertValid, decodeRecord, type RecordValidators } from '@conduit/events';
 import { mapToCanonical, type FhirValidator, type MappingSettings } from '@conduit/fhir-map';
 import { parseHl7 } from '@conduit/hl7v2';
 
@@ -10,9 +10,16 @@ export interface NormalizeDeps {
   /** Created once per process: loading the R4 definitions is the costly part. */
   readonly fhirValidator: FhirValidator;
   readonly mapping: MappingSettings;
+  /** Largest canonical record to publish (MAX_RECORD_BYTES; tests lower it). */
+  readonly maxRecordBytes?: number;
 }
 
-/** raw record → canonical record; mapping or validation failures throw catalogued errors (→ DLQ). */
+/**
+ * raw record → canonical record, its value encoded here (once) so its size can be checked: a
+ * message can map to ten times its own size (an ORU of 60,000 OBX, 8 MiB, to 62 MB of JSON).
+ * Mapping or validation failures, and an event larger than the topic takes, throw catalogued
+ * errors (→ DLQ).
+ */
 export function normalizeRecord(input: InboundRecord, deps: NormalizeDeps): BusRecord[] {
   const raw = decodeRecord(deps.validators.raw, input.value);
   const eventId = input.headers.eventId;
@@ -27,10 +34,13 @@ export function normalizeRecord(input: InboundRecord, deps: NormalizeDeps): BusR
     ...(input.headers.replayId ? { replayId: input.headers.replayId } : {}),
   });
   assertValid(deps.validators.canonical, event);
+  const value = Buffer.from(JSON.stringify(event));
+  const limit = deps.maxRecordBytes ?? MAX_RECORD_BYTES;
+  if (value.length > limit) throw new ConduitError('CDT_RECORD_TOO_LARGE', `canonical event of ${value.length} bytes; the limit is ${limit}`);
   return [{
     topic: Topics.canonical,
     key: event.patientKey ?? `source:${event.source.facility}`,
-    value: event,
+    value,
     headers: {
       eventId: event.eventId,
       correlationId: input.headers.correlationId ?? eventId,
