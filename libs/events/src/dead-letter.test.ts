@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { ConduitError } from '@conduit/errors';
 import type { InboundRecord } from '@conduit/bus';
 import { deadLetterFor } from './dead-letter.ts';
+import { MAX_RECORD_BYTES } from './topics.ts';
+import { createRecordValidators } from './validators.ts';
 import { createPayloadSealer, openSealedPayload, type DataKeyStore } from './payload-seal.ts';
 import type { DlqRecord } from './types.ts';
 
@@ -39,4 +41,34 @@ test('with a sealer the payload is sealed under a stored key named in the key-id
   assert.equal(value.payload!.includes('MRN78123456'), false);
   assert.ok(record!.headers.keyId && stored.has(record!.headers.keyId));
   assert.deepEqual(await openSealedPayload(value.payload!, keys), input.value);
+});
+
+test('a payload that would take the DLQ record past the topic limit is left out, marked, and no key is stored for it', async () => {
+  const validators = createRecordValidators();
+  const stored = new Map<string, Buffer>();
+  const keys: DataKeyStore = {
+    put: (id, key) => { stored.set(id, key); return Promise.resolve(); },
+    get: (id) => Promise.resolve(stored.get(id) ?? null),
+    destroy: (ids) => Promise.resolve(ids.filter((id) => stored.delete(id)).length),
+  };
+  // The largest raw record ingest writes: an 8 MiB frame and its receipt.
+  const large: InboundRecord = { ...input, value: Buffer.alloc(8 * 1024 * 1024 + 600, 0x41) };
+  const sealed = deadLetterFor('normalize', { now: at, sealer: createPayloadSealer({ keys, ttlMs: 1000 }) });
+  for (const [record] of [await sealed(large, new ConduitError('CDT_RECORD_TOO_LARGE', 'test')), deadLetterFor('normalize', at)({ ...input, value: Buffer.alloc(11 * 1024 * 1024, 0x41) }, new Error('x'))]) {
+    const value = record!.value as DlqRecord;
+    assert.equal(value.payload, undefined);
+    assert.equal(value.payloadOmitted, true);
+    assert.deepEqual(value.source, { topic: 'conduit.hl7v2.raw.v1', partition: 2, offset: '41' });
+    assert.equal(record!.headers.keyId, undefined);
+    assert.equal(validators.dlq(value), true, 'a valid DLQ record');
+    assert.ok(Buffer.byteLength(JSON.stringify(value)) <= MAX_RECORD_BYTES);
+  }
+  assert.equal(stored.size, 0, 'no data key for a payload not kept');
+  // Up to the limit the payload is kept, sealed or as read.
+  const fits: InboundRecord = { ...input, value: Buffer.alloc(7 * 1024 * 1024, 0x41) };
+  const [kept] = await sealed(fits, new Error('x'));
+  assert.ok((kept!.value as DlqRecord).payload?.startsWith('cdt-seal:v1:'));
+  assert.ok(Buffer.byteLength(JSON.stringify(kept!.value)) <= MAX_RECORD_BYTES);
+  const [plain] = deadLetterFor('normalize', at)({ ...input, value: Buffer.alloc(9 * 1024 * 1024, 0x41) }, new Error('x'));
+  assert.equal((plain!.value as DlqRecord).payload?.length, 9 * 1024 * 1024);
 });

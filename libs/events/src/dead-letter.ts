@@ -1,6 +1,6 @@
 import { isConduitError } from '@conduit/errors';
 import type { BusRecord, InboundRecord } from '@conduit/bus';
-import { SchemaIds, Topics } from './topics.ts';
+import { MAX_RECORD_BYTES, SchemaIds, Topics } from './topics.ts';
 import type { DlqRecord, PipelineStage } from './types.ts';
 import type { PayloadSealer } from './payload-seal.ts';
 
@@ -15,6 +15,12 @@ export interface DeadLetterOptions {
   readonly topic?: string;
 }
 
+/** What a DLQ record holds besides its payload (codes, times, source) is well under this. */
+const RECORD_FACTS_BYTES = 16 * 1024;
+const MAX_PAYLOAD_BYTES = MAX_RECORD_BYTES - RECORD_FACTS_BYTES;
+/** A sealed payload of n bytes: base64url of ciphertext and tag, with the prefix, key id and iv. */
+const sealedBytes = (n: number) => Math.ceil(((n + 16) * 4) / 3) + 128;
+
 type SyncFactory = (input: InboundRecord, error: unknown) => BusRecord[];
 type AsyncFactory = (input: InboundRecord, error: unknown) => Promise<BusRecord[]>;
 
@@ -22,7 +28,9 @@ type AsyncFactory = (input: InboundRecord, error: unknown) => Promise<BusRecord[
  * The DLQ record for an input a stage cannot process. It keeps the input's key (a patient hash,
  * never an identifier) and its event id; the error detail is the catalogued detail, free of values.
  * With a sealer the factory is async (the data key is stored before the record exists) and the
- * payload is the sealed form, its key id also in the conduit-key-id header.
+ * payload is the sealed form, its key id also in the conduit-key-id header. A payload that would
+ * take the record past the DLQ topic's limit is left out (`payloadOmitted`): publishing it would
+ * fail and stop the stage's partition, and the source coordinates still name where it is.
  */
 export function deadLetterFor(stage: PipelineStage, now?: () => Date): SyncFactory;
 export function deadLetterFor(stage: PipelineStage, options: DeadLetterOptions & { readonly sealer: PayloadSealer }): AsyncFactory;
@@ -31,7 +39,7 @@ export function deadLetterFor(stage: PipelineStage, nowOrOptions?: (() => Date) 
   const options: DeadLetterOptions = typeof nowOrOptions === 'function' ? { now: nowOrOptions } : (nowOrOptions ?? {});
   const now = options.now ?? (() => new Date());
   const topic = options.topic ?? Topics.dlq;
-  const build = (input: InboundRecord, error: unknown, payload: string, keyId?: string): BusRecord[] => {
+  const build = (input: InboundRecord, error: unknown, payload: string | undefined, keyId?: string): BusRecord[] => {
     const at = now().toISOString();
     const code = isConduitError(error) ? error.code : 'CDT_INTERNAL';
     const detail = isConduitError(error) ? error.detail : undefined;
@@ -44,7 +52,7 @@ export function deadLetterFor(stage: PipelineStage, nowOrOptions?: (() => Date) 
       lastFailureAt: at,
       ...(input.headers.eventId ? { sourceEventId: input.headers.eventId } : {}),
       source: { topic: input.topic, partition: input.partition, offset: input.offset },
-      payload,
+      ...(payload === undefined ? { payloadOmitted: true } : { payload }),
     };
     return [{
       topic,
@@ -61,8 +69,15 @@ export function deadLetterFor(stage: PipelineStage, nowOrOptions?: (() => Date) 
     }];
   };
   const sealer = options.sealer;
-  if (!sealer) return (input, error) => build(input, error, input.value.toString('utf8'));
+  if (!sealer) {
+    return (input, error) => {
+      const text = input.value.toString('utf8');
+      // As the publisher will write it: a JSON string, escapes included.
+      return build(input, error, Buffer.byteLength(JSON.stringify(text)) <= MAX_PAYLOAD_BYTES ? text : undefined);
+    };
+  }
   return async (input, error) => {
+    if (sealedBytes(input.value.length) > MAX_PAYLOAD_BYTES) return build(input, error, undefined);
     const { keyId, sealed } = await sealer.seal(input.value);
     return build(input, error, sealed, keyId);
   };

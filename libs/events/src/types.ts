@@ -80,4 +80,6 @@ export interface DlqRecord {
   readonly lastResponseStatus?: number;
   readonly source: { readonly topic: string; readonly partition: number; readonly offset: string };
   readonly payload?: string;
+  /** The payload was too large for the DLQ topic and left out; `source` names where it is. */
+  readonly payloadOmitted?: boolean;
 }
