@@ -16,8 +16,10 @@ export interface MapScope {
   readonly sendingFacility: string;
   reader(index: number): SegmentReader;
   readonly readers: ReadonlyMap<number, SegmentReader>;
-  /** Id for a resource known by identity (authority + identifier, code, …). */
+  /** Id for a resource known by identity (authority + identifier, code, …), which other messages name too. */
   id(resourceType: string, ...parts: readonly string[]): string;
+  /** Id for a resource known by an identity only this message has (its event id, its report's results): not remembered. */
+  messageId(resourceType: string, ...parts: readonly string[]): string;
   /** Id for a resource known only by its place in this message (segment position, field, repetition). */
   positionId(resourceType: string, reader: SegmentReader, ...parts: readonly (string | number)[]): string;
 }
@@ -45,6 +47,7 @@ export function createMapScope(o: {
       return r;
     },
     id: (resourceType, ...parts) => identityResourceId(resourceIdInput(resourceType, parts)),
+    messageId: deriveResourceId,
     positionId: (resourceType, reader, ...parts) => deriveResourceId(resourceType, o.eventId, `${reader.name}@${reader.index}`, ...parts.map(String)),
   };
 }

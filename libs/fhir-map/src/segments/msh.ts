@@ -123,7 +123,7 @@ export function buildMessageHeader(scope: MapScope, facts: MessageFacts, focus: 
   };
   return {
     resourceType: 'MessageHeader',
-    id: scope.id('MessageHeader', scope.eventId),
+    id: scope.messageId('MessageHeader', scope.eventId),
     meta: facts.processingId ? { tag: [{ system: v2Table('0103'), code: facts.processingId }] } : undefined,
     language: facts.language,
     eventCoding: { system: v2Table('0003'), code: facts.triggerEvent },

@@ -103,7 +103,7 @@ export function mapObx(scope: MapScope, obx: SegmentReader, patient: MappedPatie
   if (group?.report) {
     const n = (group.seen.get(key) ?? 0) + 1;
     group.seen.set(key, n);
-    id = scope.id('Observation', group.report.id, key, String(n));
+    id = scope.messageId('Observation', group.report.id, key, String(n));
   } else {
     id = scope.positionId('Observation', obx);
   }

@@ -40,7 +40,7 @@ export function sourceProvenance(scope: MapScope, facts: MessageFacts, input: Pr
   const app = facts.sendingApplication;
   return {
     resourceType: 'Provenance',
-    id: scope.id('Provenance', scope.eventId, 'source'),
+    id: scope.messageId('Provenance', scope.eventId, 'source'),
     target: [...input.targets],
     occurredDateTime: facts.messageDateTime,
     recorded: facts.messageInstant ?? input.receivedAt,
@@ -64,7 +64,7 @@ export function sourceProvenance(scope: MapScope, facts: MessageFacts, input: Pr
 export function transformationProvenance(scope: MapScope, input: ProvenanceInput): Provenance & { id: string } {
   return {
     resourceType: 'Provenance',
-    id: scope.id('Provenance', scope.eventId, 'transformation'),
+    id: scope.messageId('Provenance', scope.eventId, 'transformation'),
     target: [...input.targets],
     recorded: input.receivedAt,
     policy: [`urn:conduit:fhir-map:${input.mappingVersion}`],
@@ -102,7 +102,7 @@ export function eventProvenance(scope: MapScope, evn: SegmentReader, facts: Mess
   const facility = evn.get(7, 1, 1) || evn.get(7, 1, 2);
   return {
     resourceType: 'Provenance',
-    id: scope.id('Provenance', scope.eventId, 'event'),
+    id: scope.messageId('Provenance', scope.eventId, 'event'),
     target: [...input.targets],
     occurredDateTime: occurred,
     recorded: recorded ?? facts.messageInstant ?? input.receivedAt,
