@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { DiagnosticReport, Observation } from '@medplum/fhirtypes';
 import { deriveEventId } from '@conduit/bus';
-import { Topics, type CanonicalEvent } from '@conduit/events';
+import { Topics, type CanonicalEvent, type DlqRecord } from '@conduit/events';
 import { parseHl7, sendWithReferenceClient } from '@conduit/hl7v2';
+import { MllpClient } from '@conduit/mllp';
 import { startPipeline, type Pipeline } from './pipeline-harness.ts';
 
 // Twenty real LOINC chemistry/hematology codes with valid check digits and UCUM units.
@@ -74,4 +75,31 @@ test('an ORU^R01 with 20 OBX over MLLP becomes a DiagnosticReport with 20 coded 
     assert.equal(obs.interpretation?.[0]?.coding?.[0]?.code, flag);
     assert.equal(obs.interpretation?.[0]?.coding?.[0]?.system, 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation');
   });
+});
+
+test('an ORU whose canonical event would exceed the topic limit is dead-lettered CDT_RECORD_TOO_LARGE, and its partition goes on', async () => {
+  // 15,000 results (~1.4 MiB of HL7) map to ~15 MB of canonical JSON, past the topics' 10 MiB.
+  const bigId = `B${randomUUID().replaceAll('-', '').slice(0, 18)}`;
+  const lines = oru(bigId).split('\r').filter((l) => l !== '');
+  const many = Array.from({ length: 15000 }, (_, i) => `OBX|${i + 1}|NM|2345-7^Glucose^LN||${90 + (i % 20)}|mg/dL^mg/dL^UCUM|70-99|N|||F|||20261122071500-0500`);
+  const big = [...lines.filter((l) => !l.startsWith('OBX')), ...many].join('\r') + '\r';
+  const client = await MllpClient.connect({ host: '127.0.0.1', port: pipeline.mllpPort });
+  try {
+    assert.equal(parseHl7(await client.send(big)).segment('MSA')?.get(1), 'AA', 'ingest stores it: the raw record fits');
+    // The same patient, so the same partition: it must not be stuck behind the large one.
+    const nextId = `O${randomUUID().replaceAll('-', '').slice(0, 18)}`;
+    assert.equal(parseHl7(await client.send(oru(nextId))).segment('MSA')?.get(1), 'AA');
+    const nextEvent = deriveEventId('LAB', 'GOODHEALTH', nextId);
+    const canonical = await pipeline.read(Topics.canonical, (seen) => seen.some((r) => r.headers.eventId === nextEvent));
+    assert.ok(canonical.some((r) => r.headers.eventId === nextEvent), 'the next message on the partition was normalized');
+    assert.equal(canonical.some((r) => r.headers.eventId === deriveEventId('LAB', 'GOODHEALTH', bigId)), false);
+  } finally {
+    client.close();
+  }
+  const bigEvent = deriveEventId('LAB', 'GOODHEALTH', bigId);
+  const mine = (records: readonly { value: Buffer }[]) => records.map((r) => JSON.parse(r.value.toString('utf8')) as DlqRecord).find((d) => d.sourceEventId === bigEvent);
+  const dead = mine(await pipeline.read(Topics.dlq, (seen) => mine(seen) !== undefined))!;
+  assert.deepEqual([dead.stage, dead.errorCode], ['normalize', 'CDT_RECORD_TOO_LARGE']);
+  assert.match(dead.errorDetail ?? '', /^canonical event of \d+ bytes; the limit is 10420224$/);
+  assert.equal(dead.payload?.startsWith('cdt-seal:v1:'), true, 'the raw record is kept, sealed, for a retry');
 });
