@@ -103,3 +103,27 @@ test('an ORU whose canonical event would exceed the topic limit is dead-lettered
   assert.match(dead.errorDetail ?? '', /^canonical event of \d+ bytes; the limit is 10420224$/);
   assert.equal(dead.payload?.startsWith('cdt-seal:v1:'), true, 'the raw record is kept, sealed, for a retry');
 });
+
+test('a failed message too large to keep in the DLQ is dead-lettered without its payload, and its partition goes on', async () => {
+  // ~7.6 MiB of report text: sealed, the raw record would be over the DLQ topic's 10 MiB.
+  // OBR-25 "A" (some results available) has no DiagnosticReport.status, so normalize refuses it.
+  const bigId = `D${randomUUID().replaceAll('-', '').slice(0, 18)}`;
+  const lines = oru(bigId).split('\r').filter((l) => l !== '' && !l.startsWith('OBX'));
+  const big = [...lines.map((l) => (l.startsWith('OBR') ? l.replace(/\|F$/, '|A') : l)), `OBX|1|TX|11502-2^Laboratory report^LN||${'report text '.repeat(660_000)}||||||F`].join('\r') + '\r';
+  const client = await MllpClient.connect({ host: '127.0.0.1', port: pipeline.mllpPort });
+  try {
+    assert.equal(parseHl7(await client.send(big)).segment('MSA')?.get(1), 'AA');
+    const nextId = `O${randomUUID().replaceAll('-', '').slice(0, 18)}`;
+    assert.equal(parseHl7(await client.send(oru(nextId))).segment('MSA')?.get(1), 'AA');
+    const nextEvent = deriveEventId('LAB', 'GOODHEALTH', nextId);
+    const canonical = await pipeline.read(Topics.canonical, (seen) => seen.some((r) => r.headers.eventId === nextEvent));
+    assert.ok(canonical.some((r) => r.headers.eventId === nextEvent), 'the next message on the partition was normalized');
+  } finally {
+    client.close();
+  }
+  const bigEvent = deriveEventId('LAB', 'GOODHEALTH', bigId);
+  const mine = (records: readonly { value: Buffer }[]) => records.map((r) => JSON.parse(r.value.toString('utf8')) as DlqRecord).find((d) => d.sourceEventId === bigEvent);
+  const dead = mine(await pipeline.read(Topics.dlq, (seen) => mine(seen) !== undefined))!;
+  assert.deepEqual([dead.stage, dead.errorCode, dead.payload, dead.payloadOmitted], ['normalize', 'CDT_MAP_UNMAPPED_RESULT_STATUS', undefined, true]);
+  assert.equal(dead.source.topic, Topics.raw, 'the source record is named');
+});
