@@ -21,6 +21,8 @@ before(async () => {
       },
       // Same engine, other settings: only a network the tests do not come from.
       { name: 'partners', host: '127.0.0.1', port: 0, allowedSources: ['10.9.0.0/16'] },
+      // The largest frames a listener may take.
+      { name: 'large', host: '127.0.0.1', port: 0, maxFrameBytes: 9437184 },
     ],
   });
   main = ingest.port('main');
@@ -142,6 +144,16 @@ test('an oversized frame is answered AR CDT_MLLP_FRAME_TOO_LARGE and the connect
   client.close();
 });
 
+test('a message over the raw topic limit once stored is answered AR CDT_INGEST_MESSAGE_TOO_LARGE, not asked to be resent', async () => {
+  const client = await MllpClient.connect({ host: '127.0.0.1', port: ingest.port('large') });
+  // A frame under 9 MiB, 1.3 MB of it quotes: JSON escapes each, taking the raw record past 10 MiB.
+  const quoted = adt({ extra: [`OBX|1|TX|x||${'"'.repeat(1_300_000)}${'y'.repeat(7_900_000)}||||||F`] });
+  assert.deepEqual(readAck(await client.send(quoted.text)), { code: 'AR', controlId: quoted.controlId, error: 'CDT_INGEST_MESSAGE_TOO_LARGE', location: '' });
+  // A resend is refused the same way: nothing was claimed or stored for it.
+  assert.equal(readAck(await client.send(quoted.text)).error, 'CDT_INGEST_MESSAGE_TOO_LARGE');
+  client.close();
+});
+
 test('8859/1 messages are decoded as declared and stored as text', async () => {
   const m = adt({ charset: '8859/1', name: 'MÜLLER^JÖRG' });
   const client = await MllpClient.connect({ host: '127.0.0.1', port: main });
@@ -180,6 +192,7 @@ test('metrics per listener: received, accepted, rejected by code and type, ACK l
   assert.equal(metric(text, 'conduit_ingest_messages_rejected_total', { listener: 'main', code: 'CDT_MLLP_FRAME_TOO_LARGE', message_type: 'unknown' }), 1);
   assert.equal(metric(text, 'conduit_ingest_messages_rejected_total', { listener: 'main', code: 'CDT_HL7_UNSUPPORTED_MESSAGE_TYPE', message_type: 'SIU^S12' }), 1);
   assert.equal(metric(text, 'conduit_ingest_messages_rejected_total', { listener: 'partners', code: 'CDT_INGEST_SOURCE_NOT_ALLOWED', message_type: 'ADT^A01' }), 1);
+  assert.equal(metric(text, 'conduit_ingest_messages_rejected_total', { listener: 'large', code: 'CDT_INGEST_MESSAGE_TOO_LARGE', message_type: 'ADT^A01' }), 2);
   assert.equal(metric(text, 'conduit_ingest_mllp_skipped_bytes_total', { listener: 'main' }), 2);
   assert.equal(metric(text, 'conduit_ingest_open_connections', { listener: 'partners' }), 0);
   assert.equal(metric(text, 'conduit_ingest_ack_latency_seconds_count', { listener: 'main', outcome: 'stored' }), stored.size);
