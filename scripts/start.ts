@@ -78,6 +78,7 @@ if (!found) {
 }
 console.log(`conduit: ${topic} received:\n${JSON.stringify(JSON.parse(found!.value.toString('utf8')), null, 2)}`);
 console.log(`\nconduit is running. Send more with:  npm run send -- <file.hl7>   (e.g. npm run send -- ${join('deploy/demo/samples/adt-a01.hl7')})`);
+console.log('A message whose sending facility and control id (MSH-4, MSH-10) were already stored is acknowledged again but not published twice: change MSH-10 to send it as new.');
 console.log(`The ops API listens on http://127.0.0.1:${opsPort}/v1 (OpenAPI at /v1/openapi.json). A 12-hour demo admin token is in ${auth.tokenFile}:`);
 console.log(`  CONDUIT_OPS_URL=http://127.0.0.1:${opsPort} CONDUIT_OPS_TOKEN_FILE=${auth.tokenFile} npm run conduit -- health      (also: dlq list, replay create --help, audit verify)`);
 console.log(`Ctrl-C stops the services${env.brokerStartedHere ? ' and the local broker' : ''}.`);
