@@ -18,8 +18,16 @@ export interface DeadLetterOptions {
 /** What a DLQ record holds besides its payload (codes, times, source) is well under this. */
 const RECORD_FACTS_BYTES = 16 * 1024;
 const MAX_PAYLOAD_BYTES = MAX_RECORD_BYTES - RECORD_FACTS_BYTES;
-/** A sealed payload of n bytes: base64url of ciphertext and tag, with the prefix, key id and iv. */
-const sealedBytes = (n: number) => Math.ceil(((n + 16) * 4) / 3) + 128;
+
+/**
+ * Whether a payload of this many bytes, sealed (base64url of ciphertext and tag, with the prefix,
+ * key id and iv: a third larger), still fits a DLQ record. Every DLQ record builder asks before
+ * sealing: a record over the topic's limit cannot be published, and its stage would retry it
+ * for ever.
+ */
+export function sealedPayloadFitsDlq(plainBytes: number): boolean {
+  return Math.ceil(((plainBytes + 16) * 4) / 3) + 128 <= MAX_PAYLOAD_BYTES;
+}
 
 type SyncFactory = (input: InboundRecord, error: unknown) => BusRecord[];
 type AsyncFactory = (input: InboundRecord, error: unknown) => Promise<BusRecord[]>;
@@ -77,7 +85,7 @@ export function deadLetterFor(stage: PipelineStage, nowOrOptions?: (() => Date) 
     };
   }
   return async (input, error) => {
-    if (sealedBytes(input.value.length) > MAX_PAYLOAD_BYTES) return build(input, error, undefined);
+    if (!sealedPayloadFitsDlq(input.value.length)) return build(input, error, undefined);
     const { keyId, sealed } = await sealer.seal(input.value);
     return build(input, error, sealed, keyId);
   };

@@ -1,7 +1,7 @@
 export { Topics, SchemaIds, MAX_RECORD_BYTES, subscriberTopic } from './topics.ts';
 export type { RawMessageRecord, CanonicalEvent, CanonicalEventType, ProjectedEvent, DlqRecord, PipelineStage } from './types.ts';
 export { createRecordValidators, decodeRecord, assertValid, type RecordValidators } from './validators.ts';
-export { deadLetterFor, type DeadLetterOptions } from './dead-letter.ts';
+export { deadLetterFor, sealedPayloadFitsDlq, type DeadLetterOptions } from './dead-letter.ts';
 export {
   createPayloadSealer,
   openSealedPayload,

@@ -1,6 +1,6 @@
 import { createSecretKey } from 'node:crypto';
 import type { Publisher } from '@conduit/bus';
-import type { PayloadSealer } from '@conduit/events';
+import { sealedPayloadFitsDlq, type PayloadSealer } from '@conduit/events';
 import type { ConduitLogger } from '@conduit/log';
 import { createLaneQueue, retryDelayMs, toRateLimiter, type FanoutStore, type RedisClient } from '@conduit/queue';
 import type { FanoutMetrics } from './fanout-metrics.ts';
@@ -60,7 +60,8 @@ export function startWebhookChannel(deps: WebhookChannelDeps): WebhookChannel {
       return classifyHttpResult(await sender.post(request.body, request.headers), now());
     },
     async exhausted(d, failure) {
-      const sealed = await deps.sealer.seal(Buffer.from(d.body, 'utf8'));
+      const body = Buffer.from(d.body, 'utf8');
+      const sealed = sealedPayloadFitsDlq(body.length) ? await deps.sealer.seal(body) : 'omitted';
       await deps.publisher.publish([webhookDeadLetter(d, failure, { topic: deps.dlqTopic, now: now(), sealed })]);
       log.warn({ code: failure.code, status: failure.status, eventId: d.eventId, sequence: d.sequence, attempts: d.attempts }, 'webhook delivery dead-lettered');
     },

@@ -5,9 +5,11 @@ import type { DeliveryFailure, StoredDelivery } from '@conduit/queue';
 /**
  * The DLQ record of a webhook delivery fanout gave up: the error code and last HTTP status of the
  * last attempt, the attempts made, and the projected record as read (so a DLQ retry re-delivers it),
- * sealed when a sealer is configured: ops opens it with the key while the TTL lasts.
+ * sealed when a sealer is configured: ops opens it with the key while the TTL lasts. `omitted`:
+ * the payload was too large for the DLQ topic (sealedPayloadFitsDlq) and is left out.
  */
-export function webhookDeadLetter(d: StoredDelivery, failure: DeliveryFailure, o: { topic: string; now: number; sealed?: SealedPayload }): BusRecord {
+export function webhookDeadLetter(d: StoredDelivery, failure: DeliveryFailure, o: { topic: string; now: number; sealed?: SealedPayload | 'omitted' }): BusRecord {
+  const sealed = o.sealed === 'omitted' ? undefined : o.sealed;
   const at = new Date(o.now).toISOString();
   const value: DlqRecord = {
     stage: 'fanout',
@@ -20,7 +22,7 @@ export function webhookDeadLetter(d: StoredDelivery, failure: DeliveryFailure, o
     subscriber: d.subscriber,
     ...(failure.status !== undefined ? { lastResponseStatus: failure.status } : {}),
     source: d.source,
-    payload: o.sealed?.sealed ?? d.body,
+    ...(o.sealed === 'omitted' ? { payloadOmitted: true } : { payload: sealed?.sealed ?? d.body }),
   };
   return {
     topic: o.topic,
@@ -33,7 +35,7 @@ export function webhookDeadLetter(d: StoredDelivery, failure: DeliveryFailure, o
       schemaVersion: SchemaIds.dlq.version,
       ...(d.traceparent ? { traceparent: d.traceparent } : {}),
       ...(d.replayId ? { replayId: d.replayId } : {}),
-      ...(o.sealed ? { keyId: o.sealed.keyId } : {}),
+      ...(sealed ? { keyId: sealed.keyId } : {}),
     },
   };
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRecordValidators, type DlqRecord, type ProjectedEvent } from '@conduit/events';
+import { createRecordValidators, sealedPayloadFitsDlq, type DlqRecord, type ProjectedEvent } from '@conduit/events';
 import { verifyWebhookSignature, type StoredDelivery } from '@conduit/queue';
 import { buildNotificationBundle } from './notification-bundle.ts';
 import { webhookDeadLetter } from './webhook-dead-letter.ts';
@@ -107,4 +107,14 @@ test('a given-up delivery becomes a valid DLQ record with its code, attempts and
   });
   assert.equal(value.payload, delivery.body);
   assert.deepEqual([record.topic, record.key, record.headers.eventId, record.headers.correlationId], ['conduit.dlq.v1', 'pk-1', event.eventId, 'corr-1']);
+});
+
+test('a given-up delivery whose payload is too large for the DLQ topic is dead-lettered without it, and still valid', () => {
+  assert.equal(sealedPayloadFitsDlq(Buffer.byteLength(delivery.body)), true);
+  assert.equal(sealedPayloadFitsDlq(8 * 1024 * 1024), false, 'a projected event of 8 MiB sealed is over 10 MiB');
+  const record = webhookDeadLetter({ ...delivery, attempts: 5 }, { code: 'CDT_WEBHOOK_TIMEOUT' }, { topic: 'conduit.dlq.v1', now: Date.UTC(2026, 0, 1), sealed: 'omitted' });
+  const value = record.value as DlqRecord;
+  assert.equal(createRecordValidators().dlq(value), true);
+  assert.deepEqual([value.payload, value.payloadOmitted, record.headers.keyId], [undefined, true, undefined]);
+  assert.deepEqual(value.source, { topic: 'conduit.projected.v1', partition: 3, offset: '77' });
 });
