@@ -140,8 +140,7 @@ export function createDedupeStore(o: DedupeStoreOptions): DedupeStore {
           return { kind: 'unavailable' };
         }
         if (v === null) return { kind: 'claimed', key, token: mine, fingerprint };
-        const value = v;
-        if (value.startsWith('S|')) return value.slice(2) === fingerprint ? { kind: 'duplicate' } : { kind: 'conflict' };
+        if (v.startsWith('S|')) return v.slice(2) === fingerprint ? { kind: 'duplicate' } : { kind: 'conflict' };
         if (Date.now() + pause > deadline) return { kind: 'in-flight' };
         await new Promise((r) => setTimeout(r, pause));
         pause = Math.min(pause * 2, 50);

@@ -19,7 +19,7 @@ export interface AcceptedMessage {
  * metadata. Keyed by a keyed hash of the patient (architecture: no PHI in keys), or by the
  * sending facility for messages without one.
  */
-export function buildRawRecord(m: AcceptedMessage, origin: IntakeOrigin, o: { topic: string; patientKeySecret: Buffer }): BusRecord {
+export function buildRawRecord(m: AcceptedMessage, origin: IntakeOrigin, o: { topic: string; patientKeySecret: Buffer }): BusRecord & { readonly value: RawMessageRecord } {
   const { header } = m;
   const identity = findPatientIdentity(m.message);
   const value: RawMessageRecord = {
