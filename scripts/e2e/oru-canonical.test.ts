@@ -77,28 +77,34 @@ test('an ORU^R01 with 20 OBX over MLLP becomes a DiagnosticReport with 20 coded 
   });
 });
 
-test('an ORU whose canonical event would exceed the topic limit is dead-lettered CDT_RECORD_TOO_LARGE, and its partition goes on', async () => {
-  // 15,000 results (~1.4 MiB of HL7) map to ~15 MB of canonical JSON, past the topics' 10 MiB.
-  const bigId = `B${randomUUID().replaceAll('-', '').slice(0, 18)}`;
-  const lines = oru(bigId).split('\r').filter((l) => l !== '');
-  const many = Array.from({ length: 15000 }, (_, i) => `OBX|${i + 1}|NM|2345-7^Glucose^LN||${90 + (i % 20)}|mg/dL^mg/dL^UCUM|70-99|N|||F|||20261122071500-0500`);
-  const big = [...lines.filter((l) => !l.startsWith('OBX')), ...many].join('\r') + '\r';
+/**
+ * Sends a large ORU, then an ordinary one for the same patient (so to the same partition); asserts
+ * that the ordinary one is normalized and the large one is not, and returns the large one's DLQ record.
+ */
+async function deadLetteredAhead(big: string, bigId: string): Promise<DlqRecord> {
+  const bigEvent = deriveEventId('LAB', 'GOODHEALTH', bigId);
   const client = await MllpClient.connect({ host: '127.0.0.1', port: pipeline.mllpPort });
   try {
     assert.equal(parseHl7(await client.send(big)).segment('MSA')?.get(1), 'AA', 'ingest stores it: the raw record fits');
-    // The same patient, so the same partition: it must not be stuck behind the large one.
     const nextId = `O${randomUUID().replaceAll('-', '').slice(0, 18)}`;
     assert.equal(parseHl7(await client.send(oru(nextId))).segment('MSA')?.get(1), 'AA');
     const nextEvent = deriveEventId('LAB', 'GOODHEALTH', nextId);
     const canonical = await pipeline.read(Topics.canonical, (seen) => seen.some((r) => r.headers.eventId === nextEvent));
     assert.ok(canonical.some((r) => r.headers.eventId === nextEvent), 'the next message on the partition was normalized');
-    assert.equal(canonical.some((r) => r.headers.eventId === deriveEventId('LAB', 'GOODHEALTH', bigId)), false);
+    assert.equal(canonical.some((r) => r.headers.eventId === bigEvent), false);
   } finally {
     client.close();
   }
-  const bigEvent = deriveEventId('LAB', 'GOODHEALTH', bigId);
   const mine = (records: readonly { value: Buffer }[]) => records.map((r) => JSON.parse(r.value.toString('utf8')) as DlqRecord).find((d) => d.sourceEventId === bigEvent);
-  const dead = mine(await pipeline.read(Topics.dlq, (seen) => mine(seen) !== undefined))!;
+  return mine(await pipeline.read(Topics.dlq, (seen) => mine(seen) !== undefined))!;
+}
+
+test('an ORU whose canonical event would exceed the topic limit is dead-lettered CDT_RECORD_TOO_LARGE, and its partition goes on', async () => {
+  // 15,000 results (~1.4 MiB of HL7) map to ~15 MB of canonical JSON, past the topics' 10 MiB.
+  const bigId = `B${randomUUID().replaceAll('-', '').slice(0, 18)}`;
+  const lines = oru(bigId).split('\r').filter((l) => l !== '' && !l.startsWith('OBX'));
+  const many = Array.from({ length: 15000 }, (_, i) => `OBX|${i + 1}|NM|2345-7^Glucose^LN||${90 + (i % 20)}|mg/dL^mg/dL^UCUM|70-99|N|||F|||20261122071500-0500`);
+  const dead = await deadLetteredAhead([...lines, ...many].join('\r') + '\r', bigId);
   assert.deepEqual([dead.stage, dead.errorCode], ['normalize', 'CDT_RECORD_TOO_LARGE']);
   assert.match(dead.errorDetail ?? '', /^canonical event of \d+ bytes; the limit is 10420224$/);
   assert.equal(dead.payload?.startsWith('cdt-seal:v1:'), true, 'the raw record is kept, sealed, for a retry');
@@ -110,20 +116,7 @@ test('a failed message too large to keep in the DLQ is dead-lettered without its
   const bigId = `D${randomUUID().replaceAll('-', '').slice(0, 18)}`;
   const lines = oru(bigId).split('\r').filter((l) => l !== '' && !l.startsWith('OBX'));
   const big = [...lines.map((l) => (l.startsWith('OBR') ? l.replace(/\|F$/, '|A') : l)), `OBX|1|TX|11502-2^Laboratory report^LN||${'report text '.repeat(660_000)}||||||F`].join('\r') + '\r';
-  const client = await MllpClient.connect({ host: '127.0.0.1', port: pipeline.mllpPort });
-  try {
-    assert.equal(parseHl7(await client.send(big)).segment('MSA')?.get(1), 'AA');
-    const nextId = `O${randomUUID().replaceAll('-', '').slice(0, 18)}`;
-    assert.equal(parseHl7(await client.send(oru(nextId))).segment('MSA')?.get(1), 'AA');
-    const nextEvent = deriveEventId('LAB', 'GOODHEALTH', nextId);
-    const canonical = await pipeline.read(Topics.canonical, (seen) => seen.some((r) => r.headers.eventId === nextEvent));
-    assert.ok(canonical.some((r) => r.headers.eventId === nextEvent), 'the next message on the partition was normalized');
-  } finally {
-    client.close();
-  }
-  const bigEvent = deriveEventId('LAB', 'GOODHEALTH', bigId);
-  const mine = (records: readonly { value: Buffer }[]) => records.map((r) => JSON.parse(r.value.toString('utf8')) as DlqRecord).find((d) => d.sourceEventId === bigEvent);
-  const dead = mine(await pipeline.read(Topics.dlq, (seen) => mine(seen) !== undefined))!;
+  const dead = await deadLetteredAhead(big, bigId);
   assert.deepEqual([dead.stage, dead.errorCode, dead.payload, dead.payloadOmitted], ['normalize', 'CDT_MAP_UNMAPPED_RESULT_STATUS', undefined, true]);
   assert.equal(dead.source.topic, Topics.raw, 'the source record is named');
 });
