@@ -35,8 +35,7 @@ export class BundleBuilder {
   entries(first?: IdentifiedResource): BundleEntry[] {
     const out: BundleEntry[] = [];
     const push = (r: IdentifiedResource) => {
-      const resource = prune(r);
-      if (resource) out.push({ fullUrl: `urn:uuid:${r.id}`, resource });
+      if (prune(r)) out.push({ fullUrl: `urn:uuid:${r.id}`, resource: r });
     };
     if (first) push(first);
     for (const r of this.order) if (r !== first) push(r);

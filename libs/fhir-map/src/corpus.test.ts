@@ -7,7 +7,7 @@ import { isConduitError } from '@conduit/errors';
 import { parseHl7Batch, type Hl7Message } from '@conduit/hl7v2';
 import { createFhirValidator } from './fhir-validator.ts';
 import { mapToCanonical } from './map-message.ts';
-import { all, CORPUS_DIR, one, readCorpus, resolve, TEST_CONTEXT, unmappedPaths } from './test-fixtures.ts';
+import { all, asPublished, CORPUS_DIR, one, readCorpus, resolve, TEST_CONTEXT, unmappedPaths } from './test-fixtures.ts';
 
 const validator = createFhirValidator();
 const ctx = { ...TEST_CONTEXT, validator };
@@ -17,7 +17,7 @@ function messages(file: string): Hl7Message[] {
 }
 
 function mapCorpus(file: string, index = 0): CanonicalEvent {
-  return mapToCanonical(messages(file)[index]!, ctx);
+  return asPublished(mapToCanonical(messages(file)[index]!, ctx));
 }
 
 /**

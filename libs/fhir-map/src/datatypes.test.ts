@@ -79,7 +79,15 @@ test('attachment MIME types from ED.2/ED.3', () => {
   assert.equal(mimeType('XX', 'YY'), undefined);
 });
 
-test('prune drops empty values and keeps false and 0', () => {
-  assert.deepEqual(prune({ a: '', b: [], c: {}, d: [undefined, { e: undefined }], f: false, g: 0, h: [{ i: 'x' }] }), { f: false, g: 0, h: [{ i: 'x' }] });
-  assert.equal(prune({ a: { b: [] } }), undefined);
+test('prune empties, in place, what is empty and keeps false and 0', () => {
+  const kept = { x: 'y' };
+  const value = { a: '', b: [], c: {}, d: [undefined, { e: undefined }, null, '', kept], f: false, g: 0, h: [{ i: 'x' }] };
+  assert.equal(prune(value), true);
+  assert.equal(JSON.stringify(value), '{"d":[{"x":"y"}],"f":false,"g":0,"h":[{"i":"x"}]}');
+  assert.equal(value.d[0], kept);
+  assert.equal(value.d.length, 1);
+  assert.equal('a' in value && value.a, undefined);
+  const empty = { a: { b: [] }, c: [{}] };
+  assert.equal(prune(empty), false);
+  assert.equal(JSON.stringify(empty), '{}');
 });

@@ -1,53 +1,36 @@
 /**
- * Removes undefined, empty strings, empty arrays and empty objects, recursively: FHIR forbids
- * empty elements (ele-1), and mappers build objects with optional parts. Returns undefined
- * when nothing is left. false and 0 are values. An object or array with nothing to remove is
- * returned as it is; only what changes is copied.
+ * Empties, in place, what FHIR forbids empty (ele-1) and mappers leave behind when an optional
+ * part is absent: an empty string, array or object becomes an undefined property, which the
+ * validator skips and JSON.stringify leaves out; arrays are closed up over the empty entries.
+ * Recursive; false and 0 are values. Returns whether anything is left.
+ *
+ * In place because nearly every mapped object holds some undefined optional part: copying them
+ * (as this did) doubled a bundle's allocation, and the validator and the encoder then walked the
+ * copies' fresh shapes.
  */
-export function prune<T>(value: T): T | undefined {
-  return pruneValue(value) as T | undefined;
-}
-
-function pruneValue(value: unknown): unknown {
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'object') return value;
+export function prune(value: unknown): boolean {
+  if (value === undefined || value === null || value === '') return false;
+  if (typeof value !== 'object') return true;
   if (Array.isArray(value)) return pruneArray(value);
   const record = value as Record<string, unknown>;
-  let out: Record<string, unknown> | undefined;
-  let kept = 0;
+  let kept = false;
   for (const key in record) {
     const v = record[key];
-    const p = pruneValue(v);
-    if (p === v && p !== undefined && out === undefined) {
-      kept++;
-      continue;
-    }
-    // The first change: the keys before this one are kept as they are.
-    if (out === undefined) {
-      out = {};
-      for (const before in record) {
-        if (before === key) break;
-        if (record[before] !== undefined) out[before] = record[before];
-      }
-    }
-    if (p !== undefined) {
-      out[key] = p;
-      kept++;
-    }
+    if (v === undefined) continue;
+    if (prune(v)) kept = true;
+    else record[key] = undefined;
   }
-  if (kept === 0) return undefined;
-  return out ?? record;
+  return kept;
 }
 
-function pruneArray(value: readonly unknown[]): unknown[] | undefined {
-  let out: unknown[] | undefined;
+function pruneArray(value: unknown[]): boolean {
+  let kept = 0;
   for (let i = 0; i < value.length; i++) {
     const v = value[i];
-    const p = pruneValue(v);
-    if (p === v && p !== undefined && out === undefined) continue;
-    out ??= value.slice(0, i);
-    if (p !== undefined) out.push(p);
+    if (!prune(v)) continue;
+    if (kept !== i) value[kept] = v;
+    kept++;
   }
-  if (out === undefined) return value.length > 0 ? (value as unknown[]) : undefined;
-  return out.length > 0 ? out : undefined;
+  if (kept !== value.length) value.length = kept;
+  return kept > 0;
 }

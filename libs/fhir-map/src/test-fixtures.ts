@@ -26,8 +26,13 @@ export const TEST_CONTEXT: MappingContext = {
   patientKeySecret: Buffer.from('test-patient-key-secret'),
 };
 
+/** The event as subscribers read it: its JSON (an emptied optional part is an undefined property in memory). */
 export function mapText(text: string, ctx: Partial<MappingContext> = {}): CanonicalEvent {
-  return mapToCanonical(parseHl7(text), { ...TEST_CONTEXT, ...ctx });
+  return asPublished(mapToCanonical(parseHl7(text), { ...TEST_CONTEXT, ...ctx }));
+}
+
+export function asPublished<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 export function all<T extends Resource>(bundle: Bundle, resourceType: T['resourceType']): T[] {
