@@ -4,7 +4,7 @@ import { findPatientIdentity, type Hl7Message } from '@conduit/hl7v2';
 import { derivePatientKey } from '@conduit/keys';
 import type { CanonicalEvent } from '@conduit/events';
 import { BundleBuilder, referenceTo } from './bundle-builder.ts';
-import { createDateConverter } from './datatypes/dtm.ts';
+import { dateConverterFor } from './datatypes/dtm.ts';
 import { TRIGGER_EVENTS, type TriggerEvent } from './events.ts';
 import { createFhirValidator, type FhirValidator } from './fhir-validator.ts';
 import { createIdentifierSystemResolver } from './identifier-systems.ts';
@@ -184,7 +184,7 @@ export function mapToCanonical(message: Hl7Message, ctx: MappingContext): Canoni
     eventId: ctx.eventId,
     message,
     bundle,
-    dates: createDateConverter(ctx.timeZone),
+    dates: dateConverterFor(ctx.timeZone),
     systems: createIdentifierSystemResolver(ctx.identifierSystems, sendingFacility),
     sendingFacility,
   });

@@ -94,18 +94,31 @@ function createZoneOffsets(timeZone: string): (p: Parts) => string {
   };
 }
 
+/** Values a converter remembers before it starts over: a feed repeats its times (every OBX-14 of a report, MSH-7 in EVN-2). */
+const REMEMBERED_DATE_TIMES = 4096;
+
 export function createDateConverter(timeZone = 'UTC'): DateConverter {
   const zoneOffset = createZoneOffsets(timeZone);
   const full = (p: Parts): string =>
     `${p.ys}-${p.mos}-${p.ds}T${pad(p.h!)}:${pad(p.mi)}:${pad(p.s)}${p.frac ? `.${p.frac}` : ''}${p.offset ?? zoneOffset(p)}`;
+  const dateTime = (value: string): string | undefined => {
+    const p = parse(value);
+    if (!p) return undefined;
+    if (p.mo === undefined) return p.ys;
+    if (p.d === undefined) return `${p.ys}-${p.mos}`;
+    if (p.h === undefined) return `${p.ys}-${p.mos}-${p.ds}`;
+    return full(p);
+  };
+  /** null: not a valid DTM. */
+  const dateTimes = new Map<string, string | null>();
   return {
     dateTime(value) {
-      const p = parse(value);
-      if (!p) return undefined;
-      if (p.mo === undefined) return p.ys;
-      if (p.d === undefined) return `${p.ys}-${p.mos}`;
-      if (p.h === undefined) return `${p.ys}-${p.mos}-${p.ds}`;
-      return full(p);
+      const known = dateTimes.get(value);
+      if (known !== undefined) return known ?? undefined;
+      const out = dateTime(value);
+      if (dateTimes.size >= REMEMBERED_DATE_TIMES) dateTimes.clear();
+      dateTimes.set(value, out ?? null);
+      return out;
     },
     instant(value) {
       const p = parse(value);
@@ -136,4 +149,19 @@ export function createDateConverter(timeZone = 'UTC'): DateConverter {
 /** Throws a RangeError for an unknown IANA zone; used to check configuration up front. */
 export function assertTimeZone(timeZone: string): void {
   new Intl.DateTimeFormat('en-US', { timeZone });
+}
+
+const converters = new Map<string, DateConverter>();
+
+/**
+ * The process's converter for a zone, made once: a zone's offsets and the values it has seen are
+ * remembered across messages (making one per message made an Intl.DateTimeFormat per message).
+ */
+export function dateConverterFor(timeZone = 'UTC'): DateConverter {
+  let converter = converters.get(timeZone);
+  if (converter === undefined) {
+    converter = createDateConverter(timeZone);
+    converters.set(timeZone, converter);
+  }
+  return converter;
 }
