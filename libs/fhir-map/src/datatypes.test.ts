@@ -36,18 +36,14 @@ test('DTM without an offset takes the configured zone, daylight saving included'
   assert.equal(createDateConverter('Asia/Kolkata').dateTime('202601150930'), '2026-01-15T09:30:00+05:30');
 });
 
-test('a zone\'s converter is made once per process and answers a value again as it did the first time', () => {
+test('a zone\'s converter is made once per process', () => {
   const chicago = dateConverterFor('America/Chicago');
   assert.equal(dateConverterFor('America/Chicago'), chicago);
   assert.notEqual(dateConverterFor('America/New_York'), chicago);
   for (let round = 0; round < 2; round++) {
     assert.equal(chicago.dateTime('20260115093000'), '2026-01-15T09:30:00-06:00');
-    assert.equal(chicago.dateTime('20260230'), undefined, 'an impossible date, remembered as such');
-    assert.equal(chicago.dateTime('2026'), '2026');
+    assert.equal(chicago.dateTime('20260715093000'), '2026-07-15T09:30:00-05:00');
   }
-  // Past the values it remembers, it starts over and still answers.
-  for (let n = 0; n < 5000; n++) chicago.dateTime(`2026011509${String(n % 60).padStart(2, '0')}${String(Math.floor(n / 60) % 60).padStart(2, '0')}`);
-  assert.equal(chicago.dateTime('20260715093000'), '2026-07-15T09:30:00-05:00');
 });
 
 test('coding system names → URIs: HL7 tables, external systems, OIDs; local names as written', () => {

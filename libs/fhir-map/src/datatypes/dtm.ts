@@ -94,31 +94,18 @@ function createZoneOffsets(timeZone: string): (p: Parts) => string {
   };
 }
 
-/** Values a converter remembers before it starts over: a feed repeats its times (every OBX-14 of a report, MSH-7 in EVN-2). */
-const REMEMBERED_DATE_TIMES = 4096;
-
 export function createDateConverter(timeZone = 'UTC'): DateConverter {
   const zoneOffset = createZoneOffsets(timeZone);
   const full = (p: Parts): string =>
     `${p.ys}-${p.mos}-${p.ds}T${pad(p.h!)}:${pad(p.mi)}:${pad(p.s)}${p.frac ? `.${p.frac}` : ''}${p.offset ?? zoneOffset(p)}`;
-  const dateTime = (value: string): string | undefined => {
-    const p = parse(value);
-    if (!p) return undefined;
-    if (p.mo === undefined) return p.ys;
-    if (p.d === undefined) return `${p.ys}-${p.mos}`;
-    if (p.h === undefined) return `${p.ys}-${p.mos}-${p.ds}`;
-    return full(p);
-  };
-  /** null: not a valid DTM. */
-  const dateTimes = new Map<string, string | null>();
   return {
     dateTime(value) {
-      const known = dateTimes.get(value);
-      if (known !== undefined) return known ?? undefined;
-      const out = dateTime(value);
-      if (dateTimes.size >= REMEMBERED_DATE_TIMES) dateTimes.clear();
-      dateTimes.set(value, out ?? null);
-      return out;
+      const p = parse(value);
+      if (!p) return undefined;
+      if (p.mo === undefined) return p.ys;
+      if (p.d === undefined) return `${p.ys}-${p.mos}`;
+      if (p.h === undefined) return `${p.ys}-${p.mos}-${p.ds}`;
+      return full(p);
     },
     instant(value) {
       const p = parse(value);
@@ -154,8 +141,10 @@ export function assertTimeZone(timeZone: string): void {
 const converters = new Map<string, DateConverter>();
 
 /**
- * The process's converter for a zone, made once: a zone's offsets and the values it has seen are
- * remembered across messages (making one per message made an Intl.DateTimeFormat per message).
+ * The process's converter for a zone, made once, so that the zone's offsets are remembered across
+ * messages (one per message made an Intl.DateTimeFormat, and looked up the offsets, per message).
+ * Converted values are not remembered: a value read from a message is a slice of it, and as a
+ * map key would keep the whole message alive (that cost the normalize bench 15 MB of RSS).
  */
 export function dateConverterFor(timeZone = 'UTC'): DateConverter {
   let converter = converters.get(timeZone);
