@@ -39,9 +39,12 @@ export interface RangeResult {
   readonly next: ReadonlyMap<number, string>;
 }
 
+/** Restarts after kafkajs's own retriable crashes before a read gives up. */
+const MAX_RESTARTS = 3;
+
 /**
  * Reads fixed offset ranges of a topic once, with a throwaway consumer group that seeks to each
- * range's start as soon as it runs (kafkajs skips batches fetched before a pending seek). Not
+ * range's start as it joins (kafkajs skips batches fetched before a pending seek). Not
  * admin.setOffsets: it spins up a consumer of its own and waits out a full fetch long-poll (5 s).
  * For replays, audit verification and operator reads, never for pipelines: nothing is committed
  * for the caller, who keeps its own checkpoint from `onBatch` and the result.
@@ -67,8 +70,24 @@ export async function consumeRange(o: ConsumeRangeOptions): Promise<RangeResult>
     const onAbort = () => settle({ completed: false });
     o.signal?.addEventListener('abort', onAbort, { once: true });
     // A throw from onBatch crashes the consumer (retries are off): the read ends with that error
-    // instead of kafkajs re-running the batch from a start offset the caller has moved past.
-    consumer.on(consumer.events.CRASH, (e) => settle({ completed: false, error: e.payload.error }));
+    // instead of kafkajs re-running the batch from a start offset the caller has moved past. A
+    // crash of kafkajs's own that it restarts from (a group join that met a coordinator moving or
+    // loading) is let run a few times: the rejoin seeks to the read's progress.
+    let batchError: { error: unknown } | undefined;
+    let restarts = 0;
+    consumer.on(consumer.events.CRASH, (e) => {
+      if (batchError || !e.payload.restart || ++restarts > MAX_RESTARTS) settle({ completed: false, error: batchError ? batchError.error : e.payload.error });
+    });
+    // Seek as the group is joined, before the first fetch (and, should the group join again, to the
+    // read's progress). Not after consumer.run() returns: when the join failed, kafkajs has by then
+    // dropped the group and seek throws.
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      for (const r of active.values()) consumer.seek({ topic: o.topic, partition: r.partition, offset: next.get(r.partition) ?? r.start });
+    });
+    // This consumer has no retries; the admin's find the group coordinator and wait while a new
+    // broker creates __consumer_offsets (COORDINATOR_NOT_AVAILABLE), which failed the first read
+    // on a fresh broker.
+    await admin.describeGroups([groupId]);
     await consumer.connect();
     try {
       await consumer.subscribe({ topic: o.topic, fromBeginning: true });
@@ -91,7 +110,12 @@ export async function consumeRange(o: ConsumeRangeOptions): Promise<RangeResult>
             if (offset >= from) records.push(toInboundRecord(batch.topic, batch.partition, m));
           }
           if (records.length > 0) {
-            await o.onBatch({ partition: batch.partition, records, heartbeat });
+            try {
+              await o.onBatch({ partition: batch.partition, records, heartbeat });
+            } catch (error) {
+              batchError = { error };
+              throw error;
+            }
             next.set(batch.partition, (BigInt(records[records.length - 1]!.offset) + 1n).toString());
           }
           // lastOffset() is the batch's last offset, or the high watermark - 1 for an empty fetch.
@@ -103,7 +127,6 @@ export async function consumeRange(o: ConsumeRangeOptions): Promise<RangeResult>
           }
         },
       });
-      for (const r of [...active.values()]) consumer.seek({ topic: o.topic, partition: r.partition, offset: r.start });
       const outcome = await settled;
       if (outcome.error) throw outcome.error;
       return { completed: outcome.completed, next };
