@@ -42,12 +42,12 @@ const LABS: readonly (readonly [string, string, string, number, number])[] = [
   ['3016-3', 'TSH', 'm[IU]/L', 0.4, 4],
 ];
 
-export function generateNormalizeWorkload(round: number, count: number): string[] {
+/** A round's messages, one at a time (the same sequence for the same round), so a round need not hold them all. */
+export function* normalizeWorkload(round: number): Generator<string, never> {
   const rnd = seededRandom(0xc0ffee + round);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
-  const out: string[] = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; ; i++) {
     const facility = pick(FACILITIES);
     const mrnNumber = int(100000, 100600);
     const mrn = `MRN${mrnNumber}`;
@@ -65,7 +65,7 @@ export function generateNormalizeWorkload(round: number, count: number): string[
     if (rnd() < 0.5) {
       const event = pick(['A01', 'A02', 'A03', 'A04', 'A08']);
       const cls = event === 'A04' ? 'O' : 'I';
-      out.push([
+      yield [
         `MSH|^~\\&|EPIC|${facility}|CONDUIT|CONDUIT|${time}||ADT^${event}^ADT_A01|ADT${round}-${i}|P|2.5.1`,
         `EVN|${event}|${time}||ADM|OP${int(1, 40)}^CLERK^CARL`,
         pid,
@@ -83,7 +83,7 @@ export function generateNormalizeWorkload(round: number, count: number): string[
         `OBX|2|NM|29463-7^Body weight^LN||${int(50, 120)}|kg^kg^UCUM|||||F|||${time}`,
         `PR1|1||80146002^Appendectomy^SCT|Appendectomy|${time}|A|||||${pick(DOCTORS)}`,
         `ROL|1|AD|PP^Primary care provider^HL70443|${pick(DOCTORS)}|${day}`,
-      ].join('\r') + '\r');
+      ].join('\r') + '\r';
     } else {
       const n = int(10, 25);
       const obx: string[] = [];
@@ -93,7 +93,7 @@ export function generateNormalizeWorkload(round: number, count: number): string[
         const flag = Number(value) > hi ? 'H' : Number(value) < lo ? 'L' : 'N';
         obx.push(`OBX|${k + 1}|NM|${code}^${name}^LN||${value}|${unit}^${unit}^UCUM|${lo}-${hi}|${flag}|||F|||${time}||${pick(DOCTORS)}|||||||${facility} LAB^^^^^^^^^CLIA${int(1, 3)}|1 LAB WAY^^SPRINGFIELD^IL^62701|${DOCTORS[0]}`);
       }
-      out.push([
+      yield [
         `MSH|^~\\&|LAB|${facility}|CONDUIT|CONDUIT|${time}||ORU^R01^ORU_R01|ORU${round}-${i}|P|2.5.1`,
         pid,
         pv1('O'),
@@ -102,19 +102,14 @@ export function generateNormalizeWorkload(round: number, count: number): string[
         'NTE|1|L|Specimen received in good condition',
         ...obx,
         `SPM|1|SP${round}${i}&EHR^SF${round}${i}&LAB||119297000^Blood specimen^SCT|||||||||||||${time}`,
-      ].join('\r') + '\r');
+      ].join('\r') + '\r';
     }
   }
-  return out;
 }
 
-interface RoundResult {
-  /** Messages per wall-clock second. */
-  readonly wall: number;
-  /** Messages per second of this process's CPU time: what one core sustains when nothing else competes for it. */
-  readonly cpu: number;
-  /** Average canonical record, encoded. */
-  readonly outputBytes: number;
+export function generateNormalizeWorkload(round: number, count: number): string[] {
+  const messages = normalizeWorkload(round);
+  return Array.from({ length: count }, () => messages.next().value);
 }
 
 /** The raw-topic records ingest would have written for these messages (built while the clock is stopped). */
@@ -134,16 +129,32 @@ function rawRecords(texts: readonly string[], roundNo: number, first: number): I
   });
 }
 
+interface RoundResult {
+  /** Messages per wall-clock second. */
+  readonly wall: number;
+  /** Messages per second of this process's CPU time: what one core sustains when nothing else competes for it. */
+  readonly cpu: number;
+  /** Average canonical record, encoded. */
+  readonly outputBytes: number;
+  /** Average HL7 message. */
+  readonly inputBytes: number;
+}
+
 /**
- * The messages go through in batches of BATCH raw records, as the stage takes them from a fetch;
- * the clocks run only while a batch is normalized, so building the records is not counted.
+ * `count` messages of a round go through in batches of BATCH raw records, as the stage takes them
+ * from a fetch; each batch is generated just before it and dropped after, so the RSS is the
+ * normalizer's and not the workload's. The clocks run only while a batch is normalized.
  */
-function round(texts: readonly string[], roundNo: number, deps: NormalizeDeps): RoundResult {
+function round(roundNo: number, count: number, deps: NormalizeDeps): RoundResult {
+  const messages = normalizeWorkload(roundNo);
   let wallMs = 0;
   let cpuMicros = 0;
   let bytes = 0;
-  for (let first = 0; first < texts.length; first += BATCH) {
-    const records = rawRecords(texts.slice(first, first + BATCH), roundNo, first);
+  let inputBytes = 0;
+  for (let first = 0; first < count; first += BATCH) {
+    const texts = Array.from({ length: Math.min(BATCH, count - first) }, () => messages.next().value);
+    for (const text of texts) inputBytes += Buffer.byteLength(text);
+    const records = rawRecords(texts, roundNo, first);
     const started = performance.now();
     const cpuStarted = process.cpuUsage();
     for (const record of records) for (const out of normalizeRecord(record, deps)) bytes += (out.value as Buffer).length;
@@ -151,7 +162,7 @@ function round(texts: readonly string[], roundNo: number, deps: NormalizeDeps): 
     cpuMicros += cpu.user + cpu.system;
     wallMs += performance.now() - started;
   }
-  return { wall: texts.length / (wallMs / 1000), cpu: texts.length / (cpuMicros / 1e6), outputBytes: bytes / texts.length };
+  return { wall: count / (wallMs / 1000), cpu: count / (cpuMicros / 1e6), outputBytes: bytes / count, inputBytes: inputBytes / count };
 }
 
 const median = (xs: readonly number[]) => {
@@ -182,18 +193,11 @@ export async function runNormalizeBench(): Promise<NormalizeBenchResult> {
   const validatorLoadMs = performance.now() - loadStarted;
   // As the service's main() builds them, once per process.
   const deps: NormalizeDeps = { validators: createRecordValidators(), patientKeySecret: Buffer.from('bench-secret'), fhirValidator: validator, mapping: loadMappingSettings({ timeZone: 'UTC' }) };
-  // Each round's messages are generated just before it and dropped after, as a service holds only
-  // the batch in hand: the RSS printed is the normalizer's, not the benchmark's workload.
-  let bytes = 0;
-  const timed = (r: number, fhirValidator: FhirValidator, count = MESSAGES_PER_ROUND) => {
-    const texts = generateNormalizeWorkload(r, count);
-    if (r > 0 && fhirValidator === validator) bytes += texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
-    return round(texts, r, { ...deps, fhirValidator });
-  };
+  const timed = (r: number, fhirValidator: FhirValidator, count = MESSAGES_PER_ROUND) => round(r, count, { ...deps, fhirValidator });
   timed(0, validator, 300);
   const rounds: RoundResult[] = [];
   for (let r = 1; r <= ROUNDS; r++) rounds.push(timed(r, validator));
-  bytes /= ROUNDS * MESSAGES_PER_ROUND;
+  const bytes = median(rounds.map((r) => r.inputBytes));
   const rss = mb(process.memoryUsage().rss);
   const maxRss = process.resourceUsage().maxRSS / 1024;
   const passThrough: FhirValidator = { resourceTypes: [], validateBundle: () => [] };
