@@ -84,9 +84,9 @@ export async function consumeRange(o: ConsumeRangeOptions): Promise<RangeResult>
     consumer.on(consumer.events.GROUP_JOIN, () => {
       for (const r of active.values()) consumer.seek({ topic: o.topic, partition: r.partition, offset: next.get(r.partition) ?? r.start });
     });
-    // This consumer has no retries; the admin's find the group coordinator and wait while a new
-    // broker creates __consumer_offsets (COORDINATOR_NOT_AVAILABLE), which failed the first read
-    // on a fresh broker.
+    // This consumer has no retries: the admin, which has, finds the group coordinator first (and
+    // waits out COORDINATOR_NOT_AVAILABLE while a new broker creates __consumer_offsets), so that
+    // the join is less likely to meet a coordinator that is not there yet.
     await admin.describeGroups([groupId]);
     await consumer.connect();
     try {
