@@ -40,10 +40,8 @@ test('a zone\'s converter is made once per process', () => {
   const chicago = dateConverterFor('America/Chicago');
   assert.equal(dateConverterFor('America/Chicago'), chicago);
   assert.notEqual(dateConverterFor('America/New_York'), chicago);
-  for (let round = 0; round < 2; round++) {
-    assert.equal(chicago.dateTime('20260115093000'), '2026-01-15T09:30:00-06:00');
-    assert.equal(chicago.dateTime('20260715093000'), '2026-07-15T09:30:00-05:00');
-  }
+  assert.equal(chicago.dateTime('20260115093000'), '2026-01-15T09:30:00-06:00');
+  assert.equal(chicago.dateTime('20260715093000'), '2026-07-15T09:30:00-05:00');
 });
 
 test('coding system names → URIs: HL7 tables, external systems, OIDs; local names as written', () => {
