@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ConduitError } from '@conduit/errors';
 import type { InboundRecord } from '@conduit/bus';
 import { deadLetterFor } from './dead-letter.ts';
-import { MAX_RECORD_BYTES } from './topics.ts';
+import { MAX_RECORD_BYTES, jsonSurelyWithin } from './topics.ts';
 import { createRecordValidators } from './validators.ts';
 import { createPayloadSealer, openSealedPayload, type DataKeyStore } from './payload-seal.ts';
 import type { DlqRecord } from './types.ts';
@@ -71,4 +71,13 @@ test('a payload that would take the DLQ record past the topic limit is left out,
   assert.ok(Buffer.byteLength(JSON.stringify(kept!.value)) <= MAX_RECORD_BYTES);
   const [plain] = deadLetterFor('normalize', at)({ ...input, value: Buffer.alloc(9 * 1024 * 1024, 0x41) }, new Error('x'));
   assert.equal((plain!.value as DlqRecord).payload?.length, 9 * 1024 * 1024);
+});
+
+test('the JSON size bound holds for the worst string: control characters encode to six bytes each', () => {
+  const worst = '\u0001'.repeat(1000);
+  const encoded = Buffer.byteLength(JSON.stringify(worst));
+  assert.equal(encoded, 6 * 1000 + 2);
+  assert.equal(jsonSurelyWithin(worst.length, encoded), true);
+  assert.equal(jsonSurelyWithin(worst.length, encoded - 1), false);
+  for (const s of ['é'.repeat(1000), '😀'.repeat(500), '"\\'.repeat(500)]) assert.ok(Buffer.byteLength(JSON.stringify(s)) <= 6 * s.length + 2, s.slice(0, 4));
 });

@@ -1,6 +1,6 @@
 import { isConduitError } from '@conduit/errors';
 import type { BusRecord, InboundRecord } from '@conduit/bus';
-import { MAX_RECORD_BYTES, SchemaIds, Topics } from './topics.ts';
+import { MAX_RECORD_BYTES, SchemaIds, Topics, jsonSurelyWithin } from './topics.ts';
 import type { DlqRecord, PipelineStage } from './types.ts';
 import type { PayloadSealer } from './payload-seal.ts';
 
@@ -80,8 +80,10 @@ export function deadLetterFor(stage: PipelineStage, nowOrOptions?: (() => Date) 
   if (!sealer) {
     return (input, error) => {
       const text = input.value.toString('utf8');
-      // As the publisher will write it: a JSON string, escapes included.
-      return build(input, error, Buffer.byteLength(JSON.stringify(text)) <= MAX_PAYLOAD_BYTES ? text : undefined);
+      // As the publisher will write it: a JSON string, escapes included (encoded to be measured
+      // only when it could be too large).
+      const fits = jsonSurelyWithin(text.length, MAX_PAYLOAD_BYTES) || Buffer.byteLength(JSON.stringify(text)) <= MAX_PAYLOAD_BYTES;
+      return build(input, error, fits ? text : undefined);
     };
   }
   return async (input, error) => {

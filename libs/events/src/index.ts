@@ -1,4 +1,4 @@
-export { Topics, SchemaIds, MAX_RECORD_BYTES, subscriberTopic } from './topics.ts';
+export { Topics, SchemaIds, MAX_RECORD_BYTES, jsonSurelyWithin, subscriberTopic } from './topics.ts';
 export type { RawMessageRecord, CanonicalEvent, CanonicalEventType, ProjectedEvent, DlqRecord, PipelineStage } from './types.ts';
 export { createRecordValidators, decodeRecord, assertValid, type RecordValidators } from './validators.ts';
 export { deadLetterFor, sealedPayloadFitsDlq, type DeadLetterOptions } from './dead-letter.ts';

@@ -14,6 +14,15 @@ export const Topics = {
  */
 export const MAX_RECORD_BYTES = 10 * 1024 * 1024 - 64 * 1024;
 
+/**
+ * Whether a string of this many UTF-16 units surely encodes, as a JSON string, to at most `bytes`:
+ * JSON with UTF-8 takes at most 6 bytes a unit (a control character becomes \u00XX), 2 more for
+ * the quotes. Lets a size check skip encoding the strings that are far too short to matter.
+ */
+export function jsonSurelyWithin(units: number, bytes: number): boolean {
+  return units * 6 + 2 <= bytes;
+}
+
 export function subscriberTopic(subscriberId: string): string {
   return `conduit.sub.${subscriberId}.v1`;
 }
