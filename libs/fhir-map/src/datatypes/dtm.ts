@@ -29,8 +29,11 @@ interface Parts {
   ys: string; mos: string; ds: string;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in month mo (1–12) of year y, proleptic Gregorian as Date.UTC counts them, without a Date per value. */
 function daysIn(y: number, mo: number): number {
-  return new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  return mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : DAYS_IN_MONTH[mo - 1]!;
 }
 
 function parse(value: string): Parts | undefined {
