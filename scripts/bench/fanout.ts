@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { runStage, type Publisher } from '@conduit/bus';
 import { subscriberTopic, type ProjectedEvent } from '@conduit/events';
 import { createLogger } from '@conduit/log';
-import { createFanoutFixture, metricValue, startReceiver, syntheticEvent, writeContract } from '../e2e/fanout-harness.ts';
+import { metricValue } from '@conduit/metrics';
+import { createFanoutFixture, startReceiver, syntheticEvent, writeContract } from '../e2e/fanout-harness.ts';
 import { getFreePort } from '../e2e/free-port.ts';
 import { spawnService } from '../lib/service-process.ts';
 

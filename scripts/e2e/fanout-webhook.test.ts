@@ -2,9 +2,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { openSealedPayload } from '@conduit/events';
+import { metricValue } from '@conduit/metrics';
 import { createRedisDataKeyStore, readDeliveryState } from '@conduit/queue';
 import { main, type FanoutService } from '@conduit/service-fanout';
-import { createFanoutFixture, createTestPki, eventually, metricValue, startReceiver, syntheticEvent, writeContract, type FanoutFixture, type Receiver, type TestPki } from './fanout-harness.ts';
+import { createFanoutFixture, createTestPki, eventually, startReceiver, syntheticEvent, writeContract, type FanoutFixture, type Receiver, type TestPki } from './fanout-harness.ts';
 
 // One fanout (in-process) serves one subscriber per scenario, each with its own path on a real
 // HTTP receiver that verifies every signature.

@@ -1,1 +1,2 @@
 export { createMetricsRegistry, type MetricsRegistry } from './registry.ts';
+export { metricValue } from './exposition.ts';

@@ -1,5 +1,3 @@
-import { createHttpServer } from '@conduit/http';
-import type { ConduitLogger } from '@conduit/log';
 import { createMetricsRegistry, type MetricsRegistry } from '@conduit/metrics';
 
 export type Channel = 'kafka' | 'webhook';
@@ -35,12 +33,4 @@ export function createFanoutMetrics(): FanoutMetrics {
     failed: (subscriber, channel, code) => failed.inc({ subscriber, channel, code }),
     queueDepth: (subscriber, value) => depth.set({ subscriber }, value),
   };
-}
-
-/** GET /metrics (Prometheus text), refreshed from Redis on each scrape. */
-export async function serveMetrics(o: { render: () => Promise<string>; contentType: string; port: number; host: string; logger: ConduitLogger }): Promise<{ close(): Promise<void> }> {
-  const app = createHttpServer({ logger: o.logger });
-  app.get('/metrics', async (_request, reply) => reply.type(o.contentType).send(await o.render()));
-  await app.listen({ port: o.port, host: o.host });
-  return { close: () => app.close() };
 }

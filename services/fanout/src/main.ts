@@ -1,13 +1,14 @@
 import type { Env } from '@conduit/config';
 import { createKafkaClient, createPublisher, parseBrokerList, runStage } from '@conduit/bus';
 import { createRecordValidators, deadLetterFor } from '@conduit/events';
+import { serveMetrics } from '@conduit/http';
 import { createLogger, type ConduitLogger } from '@conduit/log';
 import { loadContracts } from '@conduit/projection';
 import { createFanoutStore } from '@conduit/queue';
 import { connectDlqSealer } from '@conduit/queue/dlq-sealer';
 import { parseFanoutConfig } from './fanout-config.ts';
 import { createFanoutHandler, createFanoutLedger, createSequencingPublisher, type FanoutRoute } from './fanout-handler.ts';
-import { createFanoutMetrics, serveMetrics } from './fanout-metrics.ts';
+import { createFanoutMetrics } from './fanout-metrics.ts';
 import { connectFanoutRedis } from './fanout-redis.ts';
 import { hasPullChannel, provisionSubscriberTopics } from './subscriber-topics.ts';
 import { startWebhookChannel } from './webhook-channel.ts';

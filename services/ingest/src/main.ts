@@ -1,6 +1,7 @@
 import type { DestinationStream } from 'pino';
 import { parseConfig, readSecret, type Env } from '@conduit/config';
 import { createCommitPublisher, createKafkaClient, parseBrokerList } from '@conduit/bus';
+import { serveMetrics } from '@conduit/http';
 import { createLogger, type ConduitLogger } from '@conduit/log';
 import { createMetricsRegistry } from '@conduit/metrics';
 import { createDedupeStore } from '@conduit/queue/dedupe';
@@ -9,7 +10,6 @@ import { startHttpListener } from './http-listener.ts';
 import { createIngestMetrics } from './ingest-metrics.ts';
 import { createIntake } from './intake.ts';
 import { loadListeners, type SingleListenerEnv } from './listener-config.ts';
-import { startMetricsServer } from './metrics-server.ts';
 import { startMllpListener } from './mllp-listener.ts';
 
 interface IngestConfig extends SingleListenerEnv {
@@ -79,7 +79,7 @@ export async function main(env: Env = process.env, options: IngestOptions = {}):
     const server = l.protocol === 'mllp' ? await startMllpListener(l, intake, metrics, logger) : await startHttpListener(l, intake, metrics, logger);
     started.push({ name: l.name, protocol: l.protocol, server });
   }
-  const metricsServer = config.CONDUIT_METRICS_PORT !== undefined ? await startMetricsServer(registry, config.CONDUIT_METRICS_HOST, config.CONDUIT_METRICS_PORT, logger) : undefined;
+  const metricsServer = config.CONDUIT_METRICS_PORT !== undefined ? await serveMetrics({ render: () => registry.render(), contentType: registry.contentType, host: config.CONDUIT_METRICS_HOST, port: config.CONDUIT_METRICS_PORT, logger }) : undefined;
 
   return {
     ports: new Map(started.map((s) => [s.name, s.server.port])),
