@@ -5,15 +5,19 @@ import { readFileSync } from 'node:fs';
 import type { AuditEntry } from '@conduit/audit';
 import { createPublisher } from '@conduit/bus';
 import { Topics, openSealedPayload, sealedKeyId, subscriberTopic, type DlqRecord, type ProjectedEvent } from '@conduit/events';
+import { metricValue } from '@conduit/metrics';
 import { createRedisClient, createRedisDataKeyStore } from '@conduit/queue';
 import { parseHl7, sendWithReferenceClient } from '@conduit/hl7v2';
 import { SEEDED_PHI } from '../lib/phi-scan.ts';
 import { demoAdtA01 } from './fixtures.ts';
+import { getFreePort } from './free-port.ts';
 import { startPipeline, type Pipeline } from './pipeline-harness.ts';
 
 let pipeline: Pipeline;
+let normalizeMetricsPort: number;
 before(async () => {
-  pipeline = await startPipeline();
+  normalizeMetricsPort = await getFreePort();
+  pipeline = await startPipeline({ env: { normalize: { CONDUIT_METRICS_PORT: String(normalizeMetricsPort) } } });
 });
 after(async () => {
   await pipeline?.stop();
@@ -95,6 +99,18 @@ test('a raw record normalize cannot read is dead-lettered sealed: the DLQ topic 
   } finally {
     redis.disconnect();
   }
+});
+
+test("normalize's metrics count this run's event by type, its dead letter by code and the demo's unused fields, and hold no PHI", async () => {
+  const text = await (await fetch(`http://127.0.0.1:${normalizeMetricsPort}/metrics`)).text();
+  // Both ADTs sent above were normalized; the unreadable raw record was dead-lettered.
+  assert.ok((metricValue(text, 'conduit_normalize_events_total', { event_type: 'patient-admitted', message_type: 'ADT^A01' }) ?? 0) >= 2);
+  assert.ok((metricValue(text, 'conduit_normalize_dead_lettered_total', { code: 'CDT_RECORD_INVALID' }) ?? 0) >= 1);
+  assert.ok((metricValue(text, 'conduit_normalize_duration_seconds_count', { message_type: 'ADT^A01' }) ?? 0) >= 2);
+  // The demo ADT sends EVN-1 and PID-18, which no mapping uses.
+  assert.ok((metricValue(text, 'conduit_normalize_unmapped_fields_total', { path: 'EVN-1' }) ?? 0) >= 2);
+  assert.ok((metricValue(text, 'conduit_normalize_unmapped_fields_total', { path: 'PID-18' }) ?? 0) >= 2);
+  for (const phi of SEEDED_PHI) assert.equal(text.includes(phi), false, 'the metrics hold no seeded value');
 });
 
 test('service logs of the run hold none of the sample patient name, MRN or birth date', () => {
