@@ -2,7 +2,7 @@ import type { Hl7Message } from '@conduit/hl7v2';
 import type { BundleBuilder } from './bundle-builder.ts';
 import type { DateConverter } from './datatypes/dtm.ts';
 import type { IdentifierSystemResolver } from './identifier-systems.ts';
-import { deriveResourceId, identityResourceId } from './resource-id.ts';
+import { deriveResourceId, identityResourceId, resourceIdInput } from './resource-id.ts';
 import { delimiterClasses, SegmentReader } from './segment-reader.ts';
 
 /** Everything one message's mapping shares: readers with usage tracking, the bundle, converters. */
@@ -46,7 +46,7 @@ export function createMapScope(o: {
       }
       return r;
     },
-    id: (resourceType, ...parts) => identityResourceId(resourceType, parts),
+    id: (resourceType, ...parts) => identityResourceId(resourceIdInput(resourceType, parts)),
     messageId: deriveResourceId,
     positionId: (resourceType, reader, ...parts) => deriveResourceId(resourceType, o.eventId, `${reader.name}@${reader.index}`, ...parts.map(String)),
   };
