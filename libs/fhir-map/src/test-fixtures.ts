@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { CanonicalEvent } from '@conduit/events';
 import { parseHl7 } from '@conduit/hl7v2';
@@ -9,7 +10,11 @@ import { mapToCanonical, type MappingContext } from './map-message.ts';
  * written one segment per array element and joined with CR, as MLLP delivers them.
  */
 
-export const CORPUS_DIR = '/work/shared/corpus';
+/**
+ * The public corpus (../shared/corpus) as @conduit/hl7v2 vendors it, so these tests run on any
+ * machine; hl7v2's corpus test holds the copy to the shared one wherever that is present.
+ */
+export const CORPUS_DIR = resolvePath(import.meta.dirname, '../../hl7v2/fixtures/corpus');
 
 export function readCorpus(name: string): string {
   return readFileSync(`${CORPUS_DIR}/${name}`, 'utf8');

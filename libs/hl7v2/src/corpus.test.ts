@@ -11,11 +11,12 @@ import { parseHl7 } from './parse.ts';
 import { validateMessage, type ValidationIssue } from './validate.ts';
 
 /*
- * The public corpus (/work/shared/corpus, see its README) is vendored under fixtures/ so the
- * tests run anywhere; when the shared copy is present it must still match byte for byte.
+ * The public corpus (shared/corpus beside the checkout, see its README) is vendored under
+ * fixtures/ so the tests run anywhere; when the shared copy is present it must still match byte
+ * for byte.
  */
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/corpus');
-const SHARED = '/work/shared/corpus';
+const SHARED = resolve(import.meta.dirname, '../../../../shared/corpus');
 const MALFORMED = 'mvita__adt-example.MALFORMED-space-separated.hl7';
 const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.hl7')).sort();
 const wellFormed = files.filter((f) => f !== MALFORMED);
@@ -26,7 +27,7 @@ function load(file: string) {
   return { bytes, text, charset, batch: parseHl7Batch(text) };
 }
 
-test('the vendored corpus matches the shared one', { skip: !existsSync(SHARED) && 'no /work/shared/corpus on this machine' }, () => {
+test('the vendored corpus matches the shared one', { skip: !existsSync(SHARED) && 'no shared/corpus beside this checkout' }, () => {
   const shared = readdirSync(SHARED).filter((f) => f.endsWith('.hl7')).sort();
   assert.deepEqual(files, shared);
   for (const f of files) assert.deepEqual(readFileSync(join(FIXTURES, f)), readFileSync(join(SHARED, f)), f);
