@@ -101,15 +101,15 @@ test('a raw record normalize cannot read is dead-lettered sealed: the DLQ topic 
   }
 });
 
-test("normalize's metrics count this run's event by type, its dead letter by code and the demo's unused fields, and hold no PHI", async () => {
+test("normalize's metrics count this run's events by feed and type, its dead letter by code and the demo's unused fields, and hold no PHI", async () => {
   const text = await (await fetch(`http://127.0.0.1:${normalizeMetricsPort}/metrics`)).text();
   // Both ADTs sent above were normalized; the unreadable raw record was dead-lettered.
-  assert.ok((metricValue(text, 'conduit_normalize_events_total', { event_type: 'patient-admitted', message_type: 'ADT^A01' }) ?? 0) >= 2);
+  assert.ok((metricValue(text, 'conduit_normalize_events_total', { listener: 'mllp-default', event_type: 'patient-admitted', message_type: 'ADT^A01' }) ?? 0) >= 2);
   assert.ok((metricValue(text, 'conduit_normalize_dead_lettered_total', { code: 'CDT_RECORD_INVALID' }) ?? 0) >= 1);
   assert.ok((metricValue(text, 'conduit_normalize_duration_seconds_count', { message_type: 'ADT^A01' }) ?? 0) >= 2);
   // The demo ADT sends EVN-1 and PID-18, which no mapping uses.
-  assert.ok((metricValue(text, 'conduit_normalize_unmapped_fields_total', { path: 'EVN-1' }) ?? 0) >= 2);
-  assert.ok((metricValue(text, 'conduit_normalize_unmapped_fields_total', { path: 'PID-18' }) ?? 0) >= 2);
+  assert.ok((metricValue(text, 'conduit_normalize_unmapped_fields_total', { listener: 'mllp-default', path: 'EVN-1' }) ?? 0) >= 2);
+  assert.ok((metricValue(text, 'conduit_normalize_unmapped_fields_total', { listener: 'mllp-default', path: 'PID-18' }) ?? 0) >= 2);
   for (const phi of SEEDED_PHI) assert.equal(text.includes(phi), false, 'the metrics hold no seeded value');
 });
 

@@ -12,11 +12,19 @@ const SIZE_BUCKETS = [8192, 32768, 131072, 524288, 2097152, 10485760];
  */
 const MAX_UNMAPPED_PATHS = 500;
 const PATH = /^[A-Z][A-Z0-9]{2}-\d{1,4}(?:\.\d{1,4}){0,2}$/;
+/**
+ * The ingest listener a message came in on names the feed in the operator's own terms; it is
+ * configuration, not message content, but the raw record carries it as free text, so only names
+ * of a listener's shape are labels, and only the first 50.
+ */
+const MAX_LISTENERS = 50;
+const LISTENER = /^[A-Za-z0-9:._-]{1,64}$/;
 
 /**
- * What normalize has made of its records, for operators: events by type, dead letters by
- * catalogued code, time and size per event, and the fields feeds send that no mapping uses (the
- * per-message mapping reports, summed). Labels are types, codes and paths only.
+ * What normalize has made of its records, for operators: events by type and feed, dead letters by
+ * catalogued code, time and size per event, and the fields each feed sends that no mapping uses
+ * (the per-message mapping reports, summed). Labels are types, codes, listener names and paths
+ * only.
  */
 export interface NormalizeMetrics {
   normalized(event: CanonicalEvent, bytes: number, seconds: number): void;
@@ -24,25 +32,32 @@ export interface NormalizeMetrics {
 }
 
 export function createNormalizeMetrics(m: MetricsRegistry): NormalizeMetrics {
-  const events = m.counter('conduit_normalize_events_total', 'Canonical events made from raw records, by event type and HL7 message type (a batch read again after a failed publish counts again).', ['event_type', 'message_type']);
+  const events = m.counter('conduit_normalize_events_total', 'Canonical events made from raw records, by ingest listener, event type and HL7 message type (a batch read again after a failed publish counts again).', ['listener', 'event_type', 'message_type']);
   const dead = m.counter('conduit_normalize_dead_lettered_total', 'Raw records sent to the DLQ instead of normalized, by catalog error code.', ['code']);
   const duration = m.histogram('conduit_normalize_duration_seconds', 'Time to normalize one record: decode, map, validate (FHIR R4 and the canonical schema) and encode.', ['message_type'], DURATION_BUCKETS);
   const size = m.histogram('conduit_normalize_event_bytes', 'Size of each encoded canonical event.', [], SIZE_BUCKETS);
-  const unmapped = m.counter('conduit_normalize_unmapped_fields_total', 'Occurrences of fields present in messages that no mapping used, by path (PID-5.14); "other" past the first 500 paths.', ['path']);
-  const paths = new Set<string>();
-  const label = (path: string): string => {
-    if (paths.has(path)) return path;
-    if (paths.size >= MAX_UNMAPPED_PATHS || !PATH.test(path)) return 'other';
-    paths.add(path);
-    return path;
-  };
+  const unmapped = m.counter('conduit_normalize_unmapped_fields_total', 'Occurrences of fields present in messages that no mapping used, by ingest listener and path (PID-5.14); "other" past the first 500 paths.', ['listener', 'path']);
+  const pathLabel = boundedLabel(PATH, MAX_UNMAPPED_PATHS);
+  const listenerLabel = boundedLabel(LISTENER, MAX_LISTENERS);
   return {
     normalized(event, bytes, seconds) {
-      events.inc({ event_type: event.eventType, message_type: event.messageType });
+      const listener = listenerLabel(event.source.listener);
+      events.inc({ listener, event_type: event.eventType, message_type: event.messageType });
       duration.observe({ message_type: event.messageType }, seconds);
       size.observe(bytes);
-      for (const { path, count } of event.mappingReport?.unmapped ?? []) unmapped.inc({ path: label(path) }, count);
+      for (const { path, count } of event.mappingReport?.unmapped ?? []) unmapped.inc({ listener, path: pathLabel(path) }, count);
     },
     deadLettered: (code) => dead.inc({ code }),
+  };
+}
+
+/** A label of values of one shape, the first `max` distinct ones by name and the rest as "other". */
+function boundedLabel(shape: RegExp, max: number): (value: string) => string {
+  const seen = new Set<string>();
+  return (value) => {
+    if (seen.has(value)) return value;
+    if (seen.size >= max || !shape.test(value)) return 'other';
+    seen.add(value);
+    return value;
   };
 }
