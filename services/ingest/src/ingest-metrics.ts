@@ -1,4 +1,4 @@
-import type { MetricsRegistry } from '@conduit/metrics';
+import { boundedLabel, type MetricsRegistry } from '@conduit/metrics';
 import type { IntakeOutcome } from './intake.ts';
 
 /** Seconds; the issue's target is p99 under 5 ms, so the low buckets are fine-grained. */
@@ -25,18 +25,10 @@ export function createIngestMetrics(m: MetricsRegistry): IngestMetrics {
   const refused = m.counter('conduit_ingest_connections_refused_total', 'Connections refused, by listener and reason (connection cap, TLS handshake, client certificate).', ['listener', 'reason']);
   const skipped = m.counter('conduit_ingest_mllp_skipped_bytes_total', 'Bytes received outside any MLLP frame and skipped, by listener.', ['listener']);
   const dedupe = m.counter('conduit_ingest_dedupe_unavailable_total', 'Messages published without duplicate suppression because Redis did not answer.');
-  const types = new Set<string>();
-
+  const typeLabel = boundedLabel(/^[A-Z][A-Z0-9]{2}\^[A-Z0-9]{1,3}$/, MAX_MESSAGE_TYPES);
   const messageType = (outcome: IntakeOutcome): string => {
     const h = outcome.header;
-    if (!h) return 'unknown';
-    const type = `${h.messageCode}^${h.triggerEvent}`;
-    if (!/^[A-Z][A-Z0-9]{2}\^[A-Z0-9]{1,3}$/.test(type)) return 'other';
-    if (!types.has(type)) {
-      if (types.size >= MAX_MESSAGE_TYPES) return 'other';
-      types.add(type);
-    }
-    return type;
+    return h ? typeLabel(`${h.messageCode}^${h.triggerEvent}`) : 'unknown';
   };
 
   return {

@@ -1,5 +1,5 @@
 import type { CanonicalEvent } from '@conduit/events';
-import type { MetricsRegistry } from '@conduit/metrics';
+import { boundedLabel, type MetricsRegistry } from '@conduit/metrics';
 
 /** Seconds per record, decode to encoded event: a typical message takes under a millisecond. */
 const DURATION_BUCKETS = [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.5];
@@ -48,16 +48,5 @@ export function createNormalizeMetrics(m: MetricsRegistry): NormalizeMetrics {
       for (const { path, count } of event.mappingReport?.unmapped ?? []) unmapped.inc({ listener, path: pathLabel(path) }, count);
     },
     deadLettered: (code) => dead.inc({ code }),
-  };
-}
-
-/** A label of values of one shape, the first `max` distinct ones by name and the rest as "other". */
-function boundedLabel(shape: RegExp, max: number): (value: string) => string {
-  const seen = new Set<string>();
-  return (value) => {
-    if (seen.has(value)) return value;
-    if (seen.size >= max || !shape.test(value)) return 'other';
-    seen.add(value);
-    return value;
   };
 }
