@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeMllpFrame, parseHl7, sendWithReferenceClient } from '@conduit/hl7v2';
+import { metricValue } from '@conduit/metrics';
 import { MllpClient } from '@conduit/mllp';
 import { SEEDED_PHI } from '../../../scripts/lib/phi-scan.ts';
 import { adt, readAck, startIngest, type IngestUnderTest } from './ingest-harness.ts';
@@ -174,30 +175,20 @@ test('every accepted message is in the raw topic exactly once, and nothing else 
 });
 
 /** The value of the series `name` whose labels include `labels` (prom text format). */
-function metric(text: string, name: string, labels: Record<string, string>): number {
-  for (const line of text.split('\n')) {
-    const m = /^([a-z_]+)\{(.*)\} (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const have = new Map([...m[2]!.matchAll(/([a-z_]+)="([^"]*)"/g)].map((l) => [l[1]!, l[2]!]));
-    if (Object.entries(labels).every(([k, v]) => have.get(k) === v)) return Number(m[3]);
-  }
-  return Number.NaN;
-}
-
 test('metrics per listener: received, accepted, rejected by code and type, ACK latency, connections, skipped bytes', async () => {
   const text = await ingest.metrics();
-  assert.equal(metric(text, 'conduit_ingest_messages_accepted_total', { listener: 'main', message_type: 'ADT^A01', duplicate: 'false' }), stored.size);
-  assert.equal(metric(text, 'conduit_ingest_messages_accepted_total', { listener: 'main', message_type: 'ADT^A01', duplicate: 'true' }), 2);
-  assert.equal(metric(text, 'conduit_ingest_messages_rejected_total', { listener: 'main', code: 'CDT_INGEST_FACILITY_NOT_ALLOWED', message_type: 'ADT^A01' }), 1);
-  assert.equal(metric(text, 'conduit_ingest_messages_rejected_total', { listener: 'main', code: 'CDT_MLLP_FRAME_TOO_LARGE', message_type: 'unknown' }), 1);
-  assert.equal(metric(text, 'conduit_ingest_messages_rejected_total', { listener: 'main', code: 'CDT_HL7_UNSUPPORTED_MESSAGE_TYPE', message_type: 'SIU^S12' }), 1);
-  assert.equal(metric(text, 'conduit_ingest_messages_rejected_total', { listener: 'partners', code: 'CDT_INGEST_SOURCE_NOT_ALLOWED', message_type: 'ADT^A01' }), 1);
-  assert.equal(metric(text, 'conduit_ingest_messages_rejected_total', { listener: 'large', code: 'CDT_INGEST_MESSAGE_TOO_LARGE', message_type: 'ADT^A01' }), 2);
-  assert.equal(metric(text, 'conduit_ingest_mllp_skipped_bytes_total', { listener: 'main' }), 2);
-  assert.equal(metric(text, 'conduit_ingest_open_connections', { listener: 'partners' }), 0);
-  assert.equal(metric(text, 'conduit_ingest_ack_latency_seconds_count', { listener: 'main', outcome: 'stored' }), stored.size);
-  assert.equal(metric(text, 'conduit_ingest_ack_latency_seconds_bucket', { listener: 'main', outcome: 'stored', le: '+Inf' }), stored.size);
-  assert.equal(metric(text, 'conduit_ingest_messages_received_total', { listener: 'main', transport: 'mllp' }), 24);
+  assert.equal(metricValue(text, 'conduit_ingest_messages_accepted_total', { listener: 'main', message_type: 'ADT^A01', duplicate: 'false' }), stored.size);
+  assert.equal(metricValue(text, 'conduit_ingest_messages_accepted_total', { listener: 'main', message_type: 'ADT^A01', duplicate: 'true' }), 2);
+  assert.equal(metricValue(text, 'conduit_ingest_messages_rejected_total', { listener: 'main', code: 'CDT_INGEST_FACILITY_NOT_ALLOWED', message_type: 'ADT^A01' }), 1);
+  assert.equal(metricValue(text, 'conduit_ingest_messages_rejected_total', { listener: 'main', code: 'CDT_MLLP_FRAME_TOO_LARGE', message_type: 'unknown' }), 1);
+  assert.equal(metricValue(text, 'conduit_ingest_messages_rejected_total', { listener: 'main', code: 'CDT_HL7_UNSUPPORTED_MESSAGE_TYPE', message_type: 'SIU^S12' }), 1);
+  assert.equal(metricValue(text, 'conduit_ingest_messages_rejected_total', { listener: 'partners', code: 'CDT_INGEST_SOURCE_NOT_ALLOWED', message_type: 'ADT^A01' }), 1);
+  assert.equal(metricValue(text, 'conduit_ingest_messages_rejected_total', { listener: 'large', code: 'CDT_INGEST_MESSAGE_TOO_LARGE', message_type: 'ADT^A01' }), 2);
+  assert.equal(metricValue(text, 'conduit_ingest_mllp_skipped_bytes_total', { listener: 'main' }), 2);
+  assert.equal(metricValue(text, 'conduit_ingest_open_connections', { listener: 'partners' }), 0);
+  assert.equal(metricValue(text, 'conduit_ingest_ack_latency_seconds_count', { listener: 'main', outcome: 'stored' }), stored.size);
+  assert.equal(metricValue(text, 'conduit_ingest_ack_latency_seconds_bucket', { listener: 'main', outcome: 'stored', le: '+Inf' }), stored.size);
+  assert.equal(metricValue(text, 'conduit_ingest_messages_received_total', { listener: 'main', transport: 'mllp' }), 24);
 });
 
 test('the logs carry correlation ids and hold none of the seeded PHI', () => {
