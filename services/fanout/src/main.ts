@@ -63,7 +63,7 @@ export async function main(env: Env = process.env): Promise<FanoutService> {
   };
   const server = config.CONDUIT_METRICS_PORT === undefined
     ? undefined
-    : await serveMetrics({ render, contentType: metrics.registry.contentType, port: config.CONDUIT_METRICS_PORT, host: config.CONDUIT_METRICS_HOST, logger });
+    : await serveMetrics({ metrics: { render, contentType: metrics.registry.contentType }, port: config.CONDUIT_METRICS_PORT, host: config.CONDUIT_METRICS_HOST, logger });
   logger.info({ subscribers: contracts.map((c) => c.id), webhooks: webhooks.map((w) => w.subscriber) }, 'fanout running');
   return {
     logger,

@@ -79,7 +79,7 @@ export async function main(env: Env = process.env, options: IngestOptions = {}):
     const server = l.protocol === 'mllp' ? await startMllpListener(l, intake, metrics, logger) : await startHttpListener(l, intake, metrics, logger);
     started.push({ name: l.name, protocol: l.protocol, server });
   }
-  const metricsServer = config.CONDUIT_METRICS_PORT !== undefined ? await serveMetrics({ render: () => registry.render(), contentType: registry.contentType, host: config.CONDUIT_METRICS_HOST, port: config.CONDUIT_METRICS_PORT, logger }) : undefined;
+  const metricsServer = config.CONDUIT_METRICS_PORT !== undefined ? await serveMetrics({ metrics: registry, host: config.CONDUIT_METRICS_HOST, port: config.CONDUIT_METRICS_PORT, logger }) : undefined;
 
   return {
     ports: new Map(started.map((s) => [s.name, s.server.port])),

@@ -59,7 +59,7 @@ export async function main(env: Env = process.env): Promise<NormalizeService> {
   });
   const metricsServer = config.CONDUIT_METRICS_PORT === undefined
     ? undefined
-    : await serveMetrics({ render: () => registry.render(), contentType: registry.contentType, host: config.CONDUIT_METRICS_HOST, port: config.CONDUIT_METRICS_PORT, logger });
+    : await serveMetrics({ metrics: registry, host: config.CONDUIT_METRICS_HOST, port: config.CONDUIT_METRICS_PORT, logger });
   return {
     logger,
     ...(metricsServer ? { metricsPort: metricsServer.port } : {}),
