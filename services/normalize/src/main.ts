@@ -51,10 +51,12 @@ export async function main(env: Env = process.env): Promise<NormalizeService> {
     publisher,
     logger,
     handle: (record) => normalizeRecord(record, { validators, patientKeySecret, fhirValidator, mapping, metrics }),
-    deadLetter: (record, err) => {
-      // The stage runner dead-letters catalogued non-retriable errors only.
+    deadLetter: async (record, err) => {
+      // Counted once its DLQ record is built: a payload whose data key could not be stored fails
+      // the batch, which is read again. The stage runner dead-letters catalogued errors only.
+      const records = await deadLetter(record, err);
       metrics.deadLettered(isConduitError(err) ? err.code : 'CDT_INTERNAL');
-      return deadLetter(record, err);
+      return records;
     },
   });
   const metricsServer = config.CONDUIT_METRICS_PORT === undefined
