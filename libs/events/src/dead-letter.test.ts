@@ -43,6 +43,23 @@ test('with a sealer the payload is sealed under a stored key named in the key-id
   assert.deepEqual(await openSealedPayload(value.payload!, keys), input.value);
 });
 
+test('onDeadLettered hears each record\'s code once it is built, and nothing when sealing fails', async () => {
+  const heard: string[] = [];
+  let failPut = true;
+  const keys: DataKeyStore = {
+    put: () => (failPut ? Promise.reject(new Error('redis down')) : Promise.resolve()),
+    get: () => Promise.resolve(null),
+    destroy: () => Promise.resolve(0),
+  };
+  const factory = deadLetterFor('project', { now: at, sealer: createPayloadSealer({ keys, ttlMs: 1000 }), onDeadLettered: (code) => heard.push(code) });
+  await assert.rejects(factory(input, new ConduitError('CDT_RECORD_INVALID')), /redis down/);
+  assert.equal(heard.length, 0, 'a record whose seal failed does not exist yet');
+  failPut = false;
+  await factory(input, new ConduitError('CDT_RECORD_INVALID'));
+  deadLetterFor('normalize', { now: at, onDeadLettered: (code) => heard.push(code) })(input, new Error('boom'));
+  assert.deepEqual(heard, ['CDT_RECORD_INVALID', 'CDT_INTERNAL']);
+});
+
 test('a payload that would take the DLQ record past the topic limit is left out, marked, and no key is stored for it', async () => {
   const validators = createRecordValidators();
   const stored = new Map<string, Buffer>();

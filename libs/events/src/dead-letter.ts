@@ -13,6 +13,11 @@ export interface DeadLetterOptions {
   readonly sealer?: PayloadSealer;
   /** The DLQ topic; tests and isolated environments use their own. */
   readonly topic?: string;
+  /**
+   * Told the catalog code of each DLQ record once it is built: after its payload is sealed, so a
+   * seal that fails (its batch is read again) is not counted.
+   */
+  readonly onDeadLettered?: (errorCode: string) => void;
 }
 
 /** What a DLQ record holds besides its payload (codes, times, source) is well under this. */
@@ -62,7 +67,7 @@ export function deadLetterFor(stage: PipelineStage, nowOrOptions?: (() => Date) 
       source: { topic: input.topic, partition: input.partition, offset: input.offset },
       ...(payload === undefined ? { payloadOmitted: true } : { payload }),
     };
-    return [{
+    const records: BusRecord[] = [{
       topic,
       key: input.key,
       value,
@@ -75,6 +80,8 @@ export function deadLetterFor(stage: PipelineStage, nowOrOptions?: (() => Date) 
         ...(keyId ? { keyId } : {}),
       },
     }];
+    options.onDeadLettered?.(code);
+    return records;
   };
   const sealer = options.sealer;
   if (!sealer) {

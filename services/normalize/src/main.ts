@@ -1,6 +1,5 @@
 import { extendConfigSchema, parseConfig, readSecret, type Env } from '@conduit/config';
 import { createKafkaClient, createPublisher, parseBrokerList, runStage } from '@conduit/bus';
-import { isConduitError } from '@conduit/errors';
 import { Topics, createRecordValidators, deadLetterFor } from '@conduit/events';
 import { createFhirValidator, loadMappingSettings } from '@conduit/fhir-map';
 import { serveMetrics } from '@conduit/http';
@@ -43,7 +42,6 @@ export async function main(env: Env = process.env): Promise<NormalizeService> {
   const dlq = connectDlqSealer('normalize', config, env);
   const registry = createMetricsRegistry('normalize');
   const metrics = createNormalizeMetrics(registry);
-  const deadLetter = deadLetterFor('normalize', { sealer: dlq.sealer });
   const stage = await runStage({
     kafka,
     groupId: config.CONDUIT_GROUP_ID,
@@ -51,13 +49,7 @@ export async function main(env: Env = process.env): Promise<NormalizeService> {
     publisher,
     logger,
     handle: (record) => normalizeRecord(record, { validators, patientKeySecret, fhirValidator, mapping, metrics }),
-    deadLetter: async (record, err) => {
-      // Counted once its DLQ record is built: a payload whose data key could not be stored fails
-      // the batch, which is read again. The stage runner dead-letters catalogued errors only.
-      const records = await deadLetter(record, err);
-      metrics.deadLettered(isConduitError(err) ? err.code : 'CDT_INTERNAL');
-      return records;
-    },
+    deadLetter: deadLetterFor('normalize', { sealer: dlq.sealer, onDeadLettered: metrics.deadLettered }),
   });
   const metricsServer = config.CONDUIT_METRICS_PORT === undefined
     ? undefined
