@@ -15,9 +15,11 @@ import { startPipeline, type Pipeline } from './pipeline-harness.ts';
 
 let pipeline: Pipeline;
 let normalizeMetricsPort: number;
+let projectMetricsPort: number;
 before(async () => {
   normalizeMetricsPort = await getFreePort();
-  pipeline = await startPipeline({ env: { normalize: { CONDUIT_METRICS_PORT: String(normalizeMetricsPort) } } });
+  projectMetricsPort = await getFreePort();
+  pipeline = await startPipeline({ env: { normalize: { CONDUIT_METRICS_PORT: String(normalizeMetricsPort) }, project: { CONDUIT_METRICS_PORT: String(projectMetricsPort) } } });
 });
 after(async () => {
   await pipeline?.stop();
@@ -79,14 +81,19 @@ test('every projection of the ADT is accounted for by a disclosure entry on the 
   for (const phi of SEEDED_PHI) assert.equal(trail.includes(phi), false, 'a disclosure entry holds no seeded value');
 });
 
-test('a raw record normalize cannot read is dead-lettered sealed: the DLQ topic holds ciphertext, its key is in Redis', async () => {
+/** Publishes a record that fails its topic's schema and returns its DLQ record, once the stage wrote it. */
+async function deadLetterOf(topic: string, schema: string, plain: string): Promise<DlqRecord> {
   const eventId = randomUUID();
-  const plain = JSON.stringify({ hl7: 'MSH|^~\\&|EPIC|GOODHEALTH|||20261122083000||ADT^A01|X1|P|2.5.1\rPID|1||MRN78123456^^^GOODHEALTH^MR||EVERYWOMAN^EVE' });
   const publisher = await createPublisher(pipeline.kafka);
-  await publisher.publish([{ topic: Topics.raw, key: `test:${eventId.slice(0, 8)}`, value: Buffer.from(plain), headers: { eventId, correlationId: eventId, schema: 'raw-message', schemaVersion: '1' } }]);
+  await publisher.publish([{ topic, key: `test:${eventId.slice(0, 8)}`, value: Buffer.from(plain), headers: { eventId, correlationId: eventId, schema, schemaVersion: '1' } }]);
   await publisher.disconnect();
   const mine = (records: readonly { value: Buffer }[]) => records.map((r) => JSON.parse(r.value.toString('utf8')) as DlqRecord).find((d) => d.sourceEventId === eventId);
-  const dead = mine(await pipeline.read(Topics.dlq, (seen) => mine(seen) !== undefined))!;
+  return mine(await pipeline.read(Topics.dlq, (seen) => mine(seen) !== undefined))!;
+}
+
+test('a raw record normalize cannot read is dead-lettered sealed: the DLQ topic holds ciphertext, its key is in Redis', async () => {
+  const plain = JSON.stringify({ hl7: 'MSH|^~\\&|EPIC|GOODHEALTH|||20261122083000||ADT^A01|X1|P|2.5.1\rPID|1||MRN78123456^^^GOODHEALTH^MR||EVERYWOMAN^EVE' });
+  const dead = await deadLetterOf(Topics.raw, 'raw-message', plain);
   assert.deepEqual([dead.stage, dead.errorCode], ['normalize', 'CDT_RECORD_INVALID']);
   assert.equal(dead.payload?.startsWith('cdt-seal:v1:'), true, 'the payload is sealed');
   for (const phi of SEEDED_PHI) assert.equal(JSON.stringify(dead).includes(phi), false);
@@ -110,6 +117,26 @@ test("normalize's metrics count this run's events by feed and type, its dead let
   // The demo ADT sends EVN-1 and PID-18, which no mapping uses.
   assert.ok((metricValue(text, 'conduit_normalize_unmapped_fields_total', { listener: 'mllp-default', path: 'EVN-1' }) ?? 0) >= 2);
   assert.ok((metricValue(text, 'conduit_normalize_unmapped_fields_total', { listener: 'mllp-default', path: 'PID-18' }) ?? 0) >= 2);
+  for (const phi of SEEDED_PHI) assert.equal(text.includes(phi), false, 'the metrics hold no seeded value');
+});
+
+test('a canonical record project cannot read is dead-lettered sealed, by the project stage', async () => {
+  const dead = await deadLetterOf(Topics.canonical, 'canonical-event', JSON.stringify({ eventId: 'x', bundle: { resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Patient', name: [{ family: 'EVERYWOMAN' }] } }] } }));
+  assert.deepEqual([dead.stage, dead.errorCode], ['project', 'CDT_RECORD_INVALID']);
+  assert.equal(dead.payload?.startsWith('cdt-seal:v1:'), true, 'the payload is sealed');
+  for (const phi of SEEDED_PHI) assert.equal(JSON.stringify(dead).includes(phi), false);
+});
+
+test("project's metrics count this run's events, each subscriber's projections and Safe Harbor, its dead letter by code, and hold no PHI", async () => {
+  const text = await (await fetch(`http://127.0.0.1:${projectMetricsPort}/metrics`)).text();
+  // Both ADTs sent above went to both demo subscribers; research's contract de-identifies.
+  assert.ok((metricValue(text, 'conduit_project_events_total', { event_type: 'patient-admitted' }) ?? 0) >= 2);
+  for (const subscriber of ['care-management', 'population-research']) {
+    assert.ok((metricValue(text, 'conduit_project_projections_total', { subscriber, event_type: 'patient-admitted' }) ?? 0) >= 2, subscriber);
+  }
+  assert.ok((metricValue(text, 'conduit_project_deidentified_total', { subscriber: 'population-research' }) ?? 0) >= 2);
+  assert.ok((metricValue(text, 'conduit_project_dead_lettered_total', { code: 'CDT_RECORD_INVALID' }) ?? 0) >= 1);
+  assert.ok((metricValue(text, 'conduit_project_duration_seconds_count', {}) ?? 0) >= 2);
   for (const phi of SEEDED_PHI) assert.equal(text.includes(phi), false, 'the metrics hold no seeded value');
 });
 

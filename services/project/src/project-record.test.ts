@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import type { AuditEntry } from '@conduit/audit';
 import type { InboundRecord } from '@conduit/bus';
 import { Topics, createRecordValidators, type CanonicalEvent, type ProjectedEvent } from '@conduit/events';
+import { createMetricsRegistry, metricValue } from '@conduit/metrics';
 import { createProjector } from '@conduit/projection';
 import { PHI, researchContract, seededEvent, testKeys, treatmentContract } from '@conduit/projection/test-fixtures';
+import { createProjectMetrics } from './project-metrics.ts';
 import { projectRecord } from './project-record.ts';
 
 const validators = createRecordValidators();
@@ -43,4 +45,27 @@ test('a replay aimed at one subscriber projects and discloses to that subscriber
     ['conduit.audit.inbox.v1', 'research'],
   ]);
   assert.equal((out[1]!.value as AuditEntry).details?.['replay'], true);
+});
+
+test('metrics count events by type, projections by subscriber, withheld categories, Safe Harbor, events no one took and dead letters, and hold no PHI', async () => {
+  const registry = createMetricsRegistry('project', { defaultMetrics: false });
+  const metrics = createProjectMetrics(registry);
+  const event = seededEvent();
+  projectRecord(inbound(event), { validators, projector, now, metrics });
+  // A replay aimed at a subscriber no contract names: read, projected for no one.
+  const replay = seededEvent({ replayId: 'rp-2' });
+  assert.equal(projectRecord(inbound(replay, { replayId: 'rp-2', replaySubscribers: 'nobody' }), { validators, projector, now, metrics }).length, 0);
+  metrics.deadLettered('CDT_RECORD_INVALID');
+  const text = await registry.render();
+  const type = event.eventType;
+  assert.equal(metricValue(text, 'conduit_project_events_total', { event_type: type }), 2);
+  assert.equal(metricValue(text, 'conduit_project_unmatched_events_total', { event_type: type }), 1);
+  assert.equal(metricValue(text, 'conduit_project_projections_total', { subscriber: 'care-team', event_type: type }), 1);
+  assert.equal(metricValue(text, 'conduit_project_projections_total', { subscriber: 'research', event_type: type }), 1);
+  assert.equal(metricValue(text, 'conduit_project_withheld_total', { subscriber: 'care-team', category: 'substance-use' }), 1);
+  assert.equal(metricValue(text, 'conduit_project_deidentified_total', { subscriber: 'research' }), 1);
+  assert.equal(metricValue(text, 'conduit_project_deidentified_total', { subscriber: 'care-team' }), undefined);
+  assert.equal(metricValue(text, 'conduit_project_dead_lettered_total', { code: 'CDT_RECORD_INVALID' }), 1);
+  assert.equal(metricValue(text, 'conduit_project_duration_seconds_count', {}), 2);
+  for (const phi of Object.values(PHI)) assert.equal(text.includes(phi), false, `the metrics hold no ${phi.length}-character seeded value`);
 });
