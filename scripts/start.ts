@@ -1,6 +1,6 @@
 // `npm start`: brings up Redis, Kafka, topics, the four pipeline services and the ops API, sends the
-// demo ADT^A01 and prints what the care-management subscriber receives. Ctrl-C stops everything it
-// started.
+// demo ADT^A01 and prints what the care-management subscriber receives and where each service
+// serves its metrics. Ctrl-C stops everything it started.
 import { join } from 'node:path';
 import { createKafkaClient, deriveEventId, parseBrokerList, readTopicUntil, topicEnds, type ReadRecord } from '@conduit/bus';
 import { subscriberTopic } from '@conduit/events';
@@ -12,18 +12,21 @@ import { devBroker } from './lib/kafka-broker.ts';
 import { devOpsAuth } from './lib/ops-token.ts';
 import { localDir, repoRoot } from './lib/paths.ts';
 import { serviceEnv } from './lib/service-env.ts';
-import { allServiceNames, spawnService } from './lib/service-process.ts';
+import { allServiceNames, serviceNames, spawnService, type PipelineServiceName } from './lib/service-process.ts';
 import { waitForPort } from './lib/wait-port.ts';
 
 const mllpPort = Number(process.env['CONDUIT_MLLP_PORT'] ?? 2575);
 const opsPort = Number(process.env['CONDUIT_OPS_PORT'] ?? 8470);
+// Each pipeline service serves its Prometheus metrics on the next port up from this one.
+const metricsBasePort = Number(process.env['CONDUIT_METRICS_BASE_PORT'] ?? 9461);
+const metricsPorts = Object.fromEntries(serviceNames.map((name, i) => [name, metricsBasePort + i])) as Record<PipelineServiceName, number>;
 const sample = join(repoRoot, 'deploy/demo/samples/adt-a01.hl7');
 const subscriber = 'care-management';
 
 const env = await ensureEnvironment();
 const logDir = join(localDir, 'logs');
 const auth = await devOpsAuth();
-const settings = { kafkaBrokers: env.kafkaBrokers, mllpPort, redisUrl: env.redisUrl, ops: { port: opsPort, jwksFile: auth.jwksFile, issuer: auth.issuer } };
+const settings = { kafkaBrokers: env.kafkaBrokers, mllpPort, redisUrl: env.redisUrl, metricsPorts, ops: { port: opsPort, jwksFile: auth.jwksFile, issuer: auth.issuer } };
 const services = allServiceNames.map((name) => spawnService(name, serviceEnv(name, settings), join(logDir, `${name}.log`)));
 
 let stopping = false;
@@ -81,4 +84,5 @@ console.log(`\nconduit is running. Send more with:  npm run send -- <file.hl7>  
 console.log('A message whose sending facility and control id (MSH-4, MSH-10) were already stored is acknowledged again but not published twice: change MSH-10 to send it as new.');
 console.log(`The ops API listens on http://127.0.0.1:${opsPort}/v1 (OpenAPI at /v1/openapi.json). A 12-hour demo admin token is in ${auth.tokenFile}:`);
 console.log(`  CONDUIT_OPS_URL=http://127.0.0.1:${opsPort} CONDUIT_OPS_TOKEN_FILE=${auth.tokenFile} npm run conduit -- health      (also: dlq list, replay create --help, audit verify)`);
+console.log(`Prometheus metrics: ${serviceNames.map((name) => `${name} http://127.0.0.1:${metricsPorts[name]}/metrics`).join(', ')}`);
 console.log(`Ctrl-C stops the services${env.brokerStartedHere ? ' and the local broker' : ''}.`);

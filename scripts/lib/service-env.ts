@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { devSecretEnv } from './dev-secrets.ts';
 import { repoRoot } from './paths.ts';
-import type { ServiceName } from './service-process.ts';
+import type { PipelineServiceName, ServiceName } from './service-process.ts';
 
 export interface PipelineSettings {
   readonly kafkaBrokers: string;
@@ -14,6 +14,8 @@ export interface PipelineSettings {
   readonly redisUrl?: string;
   /** Prefix of every Redis key (fanout's lanes, the stages' DLQ data keys, ops's index), unique per test. */
   readonly redisPrefix?: string;
+  /** Serve each named pipeline service's Prometheus /metrics on 127.0.0.1 at this port. */
+  readonly metricsPorts?: Partial<Record<PipelineServiceName, number>>;
   /** Required to run the ops service. */
   readonly ops?: {
     readonly port: number;
@@ -26,7 +28,12 @@ export interface PipelineSettings {
 /** Each service is given exactly the variables its config schema declares (unknown ones are refused). */
 export function serviceEnv(name: ServiceName, s: PipelineSettings): Record<string, string> {
   const secrets = devSecretEnv();
-  const common = { KAFKA_BROKERS: s.kafkaBrokers, CONDUIT_LOG_LEVEL: s.logLevel ?? 'info' };
+  const metricsPort = name === 'ops' ? undefined : s.metricsPorts?.[name];
+  const common = {
+    KAFKA_BROKERS: s.kafkaBrokers,
+    CONDUIT_LOG_LEVEL: s.logLevel ?? 'info',
+    ...(metricsPort === undefined ? {} : { CONDUIT_METRICS_PORT: String(metricsPort), CONDUIT_METRICS_HOST: '127.0.0.1' }),
+  };
   const contracts = s.contractsDir ?? join(repoRoot, 'deploy/demo/contracts');
   const group = (g: string) => ({ CONDUIT_GROUP_ID: `${s.groupPrefix ?? 'conduit'}-${g}` });
   // Stages seal dead-lettered payloads with data keys in this Redis; ops must share it and the prefix.

@@ -9,6 +9,7 @@ export const serviceNames = ['ingest', 'normalize', 'project', 'fanout'] as cons
 /** Every service, the ops API included (it needs token keys: see serviceEnv's `ops` settings). */
 export const allServiceNames = [...serviceNames, 'ops'] as const;
 export type ServiceName = (typeof allServiceNames)[number];
+export type PipelineServiceName = (typeof serviceNames)[number];
 
 /**
  * V8 flags each service runs with, here and in its package.json start script (a test holds the two
