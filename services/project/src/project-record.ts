@@ -8,7 +8,7 @@ export interface ProjectDeps {
   readonly validators: RecordValidators;
   readonly projector: Projector;
   readonly now?: () => Date;
-  /** Told of each event projected (the service's; the benchmark runs without). */
+  /** Told of each event projected: the service passes its own; tests may leave it out. */
   readonly metrics?: ProjectMetrics;
 }
 
