@@ -174,7 +174,6 @@ test('every accepted message is in the raw topic exactly once, and nothing else 
   assert.deepEqual([...counts.values()].filter((n) => n !== 1), []);
 });
 
-/** The value of the series `name` whose labels include `labels` (prom text format). */
 test('metrics per listener: received, accepted, rejected by code and type, ACK latency, connections, skipped bytes', async () => {
   const text = await ingest.metrics();
   assert.equal(metricValue(text, 'conduit_ingest_messages_accepted_total', { listener: 'main', message_type: 'ADT^A01', duplicate: 'false' }), stored.size);
