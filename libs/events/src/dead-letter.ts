@@ -15,7 +15,8 @@ export interface DeadLetterOptions {
   readonly topic?: string;
   /**
    * Told the catalog code of each DLQ record once it is built: after its payload is sealed, so a
-   * seal that fails (its batch is read again) is not counted.
+   * seal that fails (its batch is read again) is not counted. A built record whose publish then
+   * fails is heard again when its batch is read again.
    */
   readonly onDeadLettered?: (errorCode: string) => void;
 }

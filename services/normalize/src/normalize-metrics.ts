@@ -33,7 +33,7 @@ export interface NormalizeMetrics {
 
 export function createNormalizeMetrics(m: MetricsRegistry): NormalizeMetrics {
   const events = m.counter('conduit_normalize_events_total', 'Canonical events made from raw records, by ingest listener, event type and HL7 message type (a batch read again after a failed publish counts again).', ['listener', 'event_type', 'message_type']);
-  const dead = m.counter('conduit_normalize_dead_lettered_total', 'Raw records sent to the DLQ instead of normalized, by catalog error code.', ['code']);
+  const dead = m.counter('conduit_normalize_dead_lettered_total', 'Raw records sent to the DLQ instead of normalized, by catalog error code (a batch read again after a failed publish counts again).', ['code']);
   const duration = m.histogram('conduit_normalize_duration_seconds', 'Time to normalize one record: decode, map, validate (FHIR R4 and the canonical schema) and encode.', ['message_type'], DURATION_BUCKETS);
   const size = m.histogram('conduit_normalize_event_bytes', 'Size of each encoded canonical event.', [], SIZE_BUCKETS);
   const unmapped = m.counter('conduit_normalize_unmapped_fields_total', 'Occurrences of fields present in messages that no mapping used, by ingest listener and path (PID-5.14); "other" past the first 500 paths.', ['listener', 'path']);

@@ -28,7 +28,7 @@ export function createProjectMetrics(m: MetricsRegistry): ProjectMetrics {
   const projections = m.counter('conduit_project_projections_total', 'Projections made, each with its disclosure entry, by subscriber and event type.', ['subscriber', 'event_type']);
   const withheld = m.counter('conduit_project_withheld_total', 'Projections from which resources of a sensitive category were withheld, by subscriber and category.', ['subscriber', 'category']);
   const deidentified = m.counter('conduit_project_deidentified_total', 'Projections de-identified under HIPAA Safe Harbor, by subscriber.', ['subscriber']);
-  const dead = m.counter('conduit_project_dead_lettered_total', 'Canonical records sent to the DLQ instead of projected, by catalog error code.', ['code']);
+  const dead = m.counter('conduit_project_dead_lettered_total', 'Canonical records sent to the DLQ instead of projected, by catalog error code (a batch read again after a failed publish counts again).', ['code']);
   const duration = m.histogram('conduit_project_duration_seconds', 'Time to project one canonical event for every matching subscriber: decode, project, tokenize, build the disclosure entries.', [], DURATION_BUCKETS);
   const categoryLabel = boundedLabel(CATEGORY, MAX_CATEGORIES);
   return {
